@@ -1,0 +1,2 @@
+export * from './gpu-models';
+export * from './platforms';

@@ -1,0 +1,101 @@
+/**
+ * A Kubernetes node pool: a named set of servers of one GPU model that share GPUs the same
+ * way, carry the same taints and extra labels, and select one device-plugin config.
+ */
+import { Construct } from 'constructs';
+import { GpuModelSpec } from './catalog/gpu-models';
+import { GpuSharing, sharingProblems } from './gpu-sharing';
+import { dns1123LabelProblems, labelKeyProblems, labelMapProblems, labelValueProblems } from './kubernetes-names';
+import { migLayoutProblems } from './mig-layout';
+import { Server } from './server';
+import { Site } from './site';
+import { Taint } from './taint';
+import { childPath, problem, PropChecker, uniqueIdCheck } from './violations';
+
+export interface NodePoolProps {
+  /** Servers of the pool, all of one GPU model. More can be added with `addServers`. @default none */
+  readonly servers?: readonly Server[];
+  /** How pods share the pool's GPUs. @default GpuSharing.exclusive() */
+  readonly sharing?: GpuSharing;
+  /** Taints on every node of the pool. @default none */
+  readonly taints?: readonly Taint[];
+  /** Extra labels on every node of the pool. @default none */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+export class NodePool extends Construct {
+  public readonly site: Site;
+  public readonly sharing: GpuSharing;
+  public readonly taints: readonly Taint[];
+  public readonly labels: Readonly<Record<string, string>>;
+  private readonly _servers: Server[] = [];
+
+  constructor(scope: Site, id: string, props: NodePoolProps = {}) {
+    const check = new PropChecker(childPath(scope, id));
+    uniqueIdCheck(check, scope, id, 'node pool');
+    for (const m of dns1123LabelProblems('pool name', id)) check.add(m);
+    const sharing = props.sharing ?? GpuSharing.exclusive();
+    check.check(sharing instanceof GpuSharing, 'sharing must be a GpuSharing', sharing, 'GpuSharing.exclusive(), .timeSlicing(n), .mps(n) or .mig(layout)');
+    if (sharing instanceof GpuSharing) for (const m of sharingProblems(sharing)) check.add(m);
+    for (const m of labelMapProblems('label', props.labels ?? {})) check.add(m);
+    for (const t of props.taints ?? []) {
+      for (const m of labelKeyProblems('taint key', t.key)) check.add(m);
+      if (t.value !== undefined) for (const m of labelValueProblems(`taint ${t.key} value`, t.value)) check.add(m);
+    }
+    check.throwIfAny();
+    super(scope, id);
+    this.site = scope;
+    this.sharing = sharing;
+    this.taints = [...(props.taints ?? [])];
+    this.labels = { ...(props.labels ?? {}) };
+    scope.registerPool(this);
+    this.addServers(...(props.servers ?? []));
+    this.node.addValidation({ validate: () => this.problems() });
+  }
+
+  /** Adds servers to the pool. */
+  public addServers(...servers: Server[]): void {
+    for (const s of servers) {
+      this._servers.push(s);
+      s.joinPool(this);
+    }
+  }
+
+  public get servers(): readonly Server[] {
+    return this._servers;
+  }
+
+  /** Name of the pool's device-plugin config (the `nvidia.com/device-plugin.config` value). */
+  public get configName(): string {
+    return this.node.id;
+  }
+
+  /** The pool's GPU model (that of its first server), or undefined when it is empty. */
+  public get gpuModel(): GpuModelSpec | undefined {
+    return this._servers[0]?.platform.gpuModel;
+  }
+
+  /** Physical GPUs in the pool. */
+  public get gpus(): number {
+    return this._servers.reduce((sum, s) => sum + s.gpus, 0);
+  }
+
+  /** GPU devices the device plugin advertises for the pool (after time-slicing, MPS or MIG). */
+  public get advertisedDevices(): number {
+    const model = this.gpuModel;
+    return model ? this.gpus * this.sharing.devicesPerGpu(model) : 0;
+  }
+
+  private problems(): string[] {
+    const out: string[] = [];
+    if (this._servers.length === 0) out.push(problem('node pool has no servers', 0, 'at least one server'));
+    const models = [...new Set(this._servers.map((s) => s.platform.gpuModel.name))];
+    if (models.length > 1) out.push(problem('node pool mixes GPU models', models, 'one GPU model per pool'));
+    const foreign = this._servers.filter((s) => s.rack.site !== this.site).map((s) => s.node.path);
+    if (foreign.length > 0) out.push(problem('node pool has servers of another site', foreign, `servers of ${this.site.node.path}`));
+    const model = this.gpuModel;
+    const layout = this.sharing.migLayout;
+    if (model && layout) out.push(...migLayoutProblems(layout, model));
+    return out;
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * A power feed into one or more racks, modelled on NetBox's PowerFeed
+ * (netbox/dcim/models/power.py): voltage, amperage, phase, max utilisation, A or B side.
+ */
+import { Construct } from 'constructs';
+import type { Rack } from './rack';
+import type { Site } from './site';
+import { problem, PropChecker, childPath, uniqueIdCheck } from './violations';
+
+/** The side of a redundant (2N) power path. */
+export type PowerSide = 'A' | 'B';
+export type Phase = 'single' | 'three';
+
+export interface PowerFeedProps {
+  readonly side: PowerSide;
+  readonly voltageV: number;
+  readonly amperageA: number;
+  /** @default 'three' */
+  readonly phase?: Phase;
+  /**
+   * Share of the feed's rating that may be drawn, in percent (NetBox's max_utilization).
+   * @default 80
+   */
+  readonly maxUtilizationPercent?: number;
+}
+
+export class PowerFeed extends Construct {
+  public readonly site: Site;
+  public readonly side: PowerSide;
+  public readonly voltageV: number;
+  public readonly amperageA: number;
+  public readonly phase: Phase;
+  public readonly maxUtilizationPercent: number;
+  /** Power the feed may deliver, in kW: V x A x utilisation, x sqrt(3) for three-phase (NetBox). */
+  public readonly availableKw: number;
+  private readonly served: Rack[] = [];
+
+  constructor(scope: Site, id: string, props: PowerFeedProps) {
+    const check = new PropChecker(childPath(scope, id));
+    uniqueIdCheck(check, scope, id, 'power feed');
+    check.check(props.side === 'A' || props.side === 'B', 'side must be A or B', props.side, '"A" or "B"');
+    check.positive('voltageV', props.voltageV);
+    check.positive('amperageA', props.amperageA);
+    const phase = props.phase ?? 'three';
+    check.check(phase === 'single' || phase === 'three', 'phase must be single or three', phase, '"single" or "three"');
+    const utilization = props.maxUtilizationPercent ?? 80;
+    check.check(Number.isFinite(utilization) && utilization > 0 && utilization <= 100, 'maxUtilizationPercent is out of range', utilization, 'a number > 0 and <= 100');
+    check.throwIfAny();
+    super(scope, id);
+    this.site = scope;
+    this.side = props.side;
+    this.voltageV = props.voltageV;
+    this.amperageA = props.amperageA;
+    this.phase = phase;
+    this.maxUtilizationPercent = utilization;
+    this.availableKw = (this.voltageV * this.amperageA * (utilization / 100) * (phase === 'three' ? Math.sqrt(3) : 1)) / 1000;
+    scope.registerFeed(this);
+    this.node.addValidation({ validate: () => this.problems() });
+  }
+
+  /** Racks this feed serves. */
+  public get racks(): readonly Rack[] {
+    return this.served;
+  }
+
+  /**
+   * Load the feed must be able to carry, in kW. With 2N A/B power either side alone carries
+   * every rack it serves, so the load is the full draw of those racks.
+   */
+  public get loadKw(): number {
+    return this.served.reduce((sum, r) => sum + r.drawKw, 0);
+  }
+
+  /** loadKw as a percentage of availableKw. */
+  public get utilizationPercent(): number {
+    return (this.loadKw / this.availableKw) * 100;
+  }
+
+  /** @internal called by Rack */
+  public registerRack(rack: Rack): void {
+    this.served.push(rack);
+  }
+
+  private problems(): string[] {
+    const load = this.loadKw;
+    if (load <= this.availableKw + 1e-9) return [];
+    const racks = this.served.map((r) => r.node.id).join(', ');
+    return [problem(`feed is overloaded: with 2N power side ${this.side} alone must carry racks ${racks}`, `${round(load)} kW`, `at most ${round(this.availableKw)} kW available`)];
+  }
+}
+
+function round(n: number): number {
+  return Math.round(n * 10) / 10;
+}

@@ -1,0 +1,117 @@
+/** A data-centre site: one Kubernetes cluster and one Terraform stack. */
+import { Construct } from 'constructs';
+import { Fleet } from './fleet';
+import { dns1123LabelProblems, labelValueProblems } from './kubernetes-names';
+import type { NodePool } from './node-pool';
+import type { PowerFeed } from './power-feed';
+import type { Rack } from './rack';
+import type { Server } from './server';
+import { childPath, problem, PropChecker, uniqueIdCheck } from './violations';
+
+export interface SiteProps {
+  /** Province or region, the `topology.kubernetes.io/region` label value, e.g. `xinjiang`. */
+  readonly region: string;
+  /** Zone within the region, the `topology.kubernetes.io/zone` label value, e.g. `hami-yiwu`. */
+  readonly zone: string;
+  /** Power the utility connection delivers to the site, in MW. */
+  readonly utilityCapacityMw: number;
+  /** Power usage effectiveness: facility power / IT power, >= 1. */
+  readonly pue: number;
+  /** A human name for reports. @default the site's id */
+  readonly displayName?: string;
+  /** Context in the kubeconfig that reaches this site's cluster. @default the site's id */
+  readonly kubeContext?: string;
+}
+
+export class Site extends Construct {
+  /** Walks up from any construct of a site to the site. */
+  public static of(c: Construct): Site {
+    for (let s: Construct | undefined = c; s; s = s.node.scope as Construct | undefined) {
+      if (s instanceof Site) return s;
+    }
+    throw new Error(`${c.node.path}: construct is not inside a Site`);
+  }
+
+  public readonly fleet: Fleet;
+  public readonly region: string;
+  public readonly zone: string;
+  public readonly utilityCapacityMw: number;
+  public readonly pue: number;
+  public readonly displayName: string;
+  public readonly kubeContext: string;
+  private readonly _feeds: PowerFeed[] = [];
+  private readonly _racks: Rack[] = [];
+  private readonly _pools: NodePool[] = [];
+
+  constructor(scope: Fleet, id: string, props: SiteProps) {
+    const check = new PropChecker(childPath(scope, id));
+    uniqueIdCheck(check, scope, id, 'site');
+    for (const m of dns1123LabelProblems('site name', id)) check.add(m);
+    for (const m of labelValueProblems('region', props.region)) check.add(m);
+    for (const m of labelValueProblems('zone', props.zone)) check.add(m);
+    check.positive('utilityCapacityMw', props.utilityCapacityMw);
+    check.check(Number.isFinite(props.pue) && props.pue >= 1 && props.pue <= 3, 'pue is out of range', props.pue, 'a number from 1 to 3');
+    check.throwIfAny();
+    super(scope, id);
+    this.fleet = scope;
+    this.region = props.region;
+    this.zone = props.zone;
+    this.utilityCapacityMw = props.utilityCapacityMw;
+    this.pue = props.pue;
+    this.displayName = props.displayName ?? id;
+    this.kubeContext = props.kubeContext ?? id;
+    this.node.addValidation({ validate: () => this.problems() });
+  }
+
+  public get feeds(): readonly PowerFeed[] {
+    return this._feeds;
+  }
+
+  public get racks(): readonly Rack[] {
+    return this._racks;
+  }
+
+  public get pools(): readonly NodePool[] {
+    return this._pools;
+  }
+
+  /** Every server of the site, rack by rack. */
+  public get servers(): Server[] {
+    return this._racks.flatMap((r) => r.servers);
+  }
+
+  /** IT load of the site in kW: the sum of its racks' draw. */
+  public get itLoadKw(): number {
+    return this._racks.reduce((sum, r) => sum + r.drawKw, 0);
+  }
+
+  /** @internal */
+  public registerFeed(feed: PowerFeed): void {
+    this._feeds.push(feed);
+  }
+
+  /** @internal */
+  public registerRack(rack: Rack): void {
+    this._racks.push(rack);
+  }
+
+  /** @internal */
+  public registerPool(pool: NodePool): void {
+    this._pools.push(pool);
+  }
+
+  private problems(): string[] {
+    const out: string[] = [];
+    const facilityMw = (this.itLoadKw * this.pue) / 1000;
+    if (facilityMw > this.utilityCapacityMw + 1e-9) {
+      out.push(problem(`site draws more than its utility capacity (IT load x PUE ${this.pue})`, `${facilityMw.toFixed(2)} MW`, `at most ${this.utilityCapacityMw} MW`));
+    }
+    const seen = new Map<string, Server>();
+    for (const server of this.servers) {
+      const other = seen.get(server.hostname);
+      if (other) out.push(problem(`hostname is used twice in the site, by ${other.node.path} and ${server.node.path}`, server.hostname, 'unique hostnames within a site'));
+      else seen.set(server.hostname, server);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,22 @@
+/** The fleets this repository defines, by name (`FLEET=<name> npx cdktf synth`). */
+import { Fleet } from '../constructs/fleet';
+import { unknownNameError } from '../constructs/catalog/lookup';
+import { referenceFleet } from './reference';
+
+const FLEETS: Readonly<Record<string, () => Fleet>> = {
+  reference: () => referenceFleet(),
+};
+
+export const DEFAULT_FLEET = 'reference';
+
+/** Names of the defined fleets. */
+export function fleetNames(): string[] {
+  return Object.keys(FLEETS).sort();
+}
+
+/** Builds the fleet called `name` (the reference fleet when none is given). */
+export function loadFleet(name: string = DEFAULT_FLEET): Fleet {
+  const build = FLEETS[name];
+  if (!build) throw unknownNameError('fleet', name, fleetNames());
+  return build();
+}

@@ -1,0 +1,56 @@
+/**
+ * The node inventory of a stack: for each pool, a Terraform variable `nodes_<pool>` of type
+ * map(map(string)) (hostname -> labels), whose value is written to
+ * `<stack dir>/nodes.auto.tfvars.json`, which Terraform loads by itself.
+ *
+ * Node data is the bulk of a fleet's output; written as plain JSON it skips cdktf's token
+ * resolution entirely, and the stack's resources stay a handful of `for_each` blocks.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { TerraformStack, TerraformVariable } from 'cdktf';
+import { addCustomSynthesis } from 'cdktf/lib/synthesize/synthesizer';
+import { Construct } from 'constructs';
+
+export const INVENTORY_FILE = 'nodes.auto.tfvars.json';
+
+export class NodeInventory extends Construct {
+  private readonly values: Record<string, Record<string, Record<string, string>>> = {};
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    addCustomSynthesis(this, {
+      onSynthesize: (session) => {
+        const stack = session.manifest.forStack(TerraformStack.of(this));
+        const file = path.join(session.outdir, stack.workingDirectory, INVENTORY_FILE);
+        fs.writeFileSync(file, this.toJson());
+      },
+    });
+  }
+
+  /**
+   * Declares the variable `name` holding `nodes` (hostname -> labels) and returns it.
+   * Entries are written sorted by hostname.
+   */
+  public addNodes(name: string, description: string, nodes: Record<string, Record<string, string>>): TerraformVariable {
+    if (this.values[name]) throw new Error(`${this.node.path}: inventory variable ${name} is declared twice`);
+    const sorted: Record<string, Record<string, string>> = {};
+    for (const host of Object.keys(nodes).sort()) sorted[host] = nodes[host];
+    this.values[name] = sorted;
+    const variable = new TerraformVariable(this, name, { type: 'map(map(string))', description, nullable: false });
+    variable.overrideLogicalId(name);
+    return variable;
+  }
+
+  /** Variable values as written to the tfvars file (keys sorted). */
+  public get variables(): Readonly<Record<string, Record<string, Record<string, string>>>> {
+    return this.values;
+  }
+
+  /** The tfvars file's exact contents. */
+  public toJson(): string {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(this.values).sort()) out[k] = this.values[k];
+    return `${JSON.stringify(out, null, 2)}\n`;
+  }
+}

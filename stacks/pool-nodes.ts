@@ -1,0 +1,56 @@
+/**
+ * The Kubernetes side of one node pool: labels on every node, and the pool's taints.
+ * One `for_each` resource of each kind per pool, iterating the pool's inventory variable,
+ * instead of one resource per node.
+ */
+import { TerraformIterator } from 'cdktf';
+import { Construct } from 'constructs';
+import { Labels } from '@cdktf/provider-kubernetes/lib/labels';
+import { NodeTaint } from '@cdktf/provider-kubernetes/lib/node-taint';
+import type { NodePool } from '../constructs/node-pool';
+import { nodeLabels } from './node-labels';
+import type { NodeInventory } from './node-inventory';
+
+/** Field manager our server-side applies use, so ownership of labels and taints is visible. */
+export const FIELD_MANAGER = 'gpu-fleet';
+
+export interface PoolNodesProps {
+  readonly pool: NodePool;
+  readonly inventory: NodeInventory;
+}
+
+export class PoolNodes extends Construct {
+  /** Inventory variable name: `nodes_<pool id with '-' as '_'>`. */
+  public readonly variableName: string;
+  public readonly labels: Labels;
+  public readonly taints?: NodeTaint;
+
+  constructor(scope: Construct, id: string, props: PoolNodesProps) {
+    super(scope, id);
+    const { pool } = props;
+    const nodes: Record<string, Record<string, string>> = {};
+    for (const server of pool.servers) nodes[server.hostname] = nodeLabels(pool, server);
+    this.variableName = `nodes_${pool.node.id.replace(/-/g, '_')}`;
+    const variable = props.inventory.addNodes(this.variableName, `Nodes of pool ${pool.node.id}: hostname -> labels`, nodes);
+
+    const each = TerraformIterator.fromMap(variable.value);
+    this.labels = new Labels(this, 'node-labels', {
+      forEach: each,
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name: each.key },
+      labels: each.value,
+      fieldManager: FIELD_MANAGER,
+      force: true,
+    });
+    if (pool.taints.length > 0) {
+      this.taints = new NodeTaint(this, 'node-taints', {
+        forEach: each,
+        metadata: { name: each.key },
+        taint: pool.taints.map((t) => ({ key: t.key, value: t.value ?? '', effect: t.effect })),
+        fieldManager: FIELD_MANAGER,
+        force: true,
+      });
+    }
+  }
+}
