@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { siteCapacity } from '../constructs/capacity';
 import type { Site } from '../constructs/site';
+import { collectViolations, formatViolation } from '../constructs/violations';
 import { NodeInventory } from './node-inventory';
 import { NvidiaDevicePlugin } from './nvidia/device-plugin';
 import { NvidiaMigConfig } from './nvidia/mig-config';
@@ -35,6 +36,9 @@ export class SiteStack extends TerraformStack {
     const { site } = props;
     super(scope, site.node.id);
     this.site = site;
+    // The site's own rules run with the stack's validations, so `Testing.synth(stack, true)`
+    // and `app.synth()` refuse a broken site too, not only `Fleet.validate()`.
+    this.node.addValidation({ validate: () => collectViolations(site).map(formatViolation) });
 
     new KubernetesProvider(this, 'kubernetes', {
       configPath: props.kubeconfigPath ?? site.fleet.kubeconfigPath,
