@@ -22,6 +22,7 @@ export const LABEL = {
   zone: 'topology.kubernetes.io/zone',
   devicePluginConfig: 'nvidia.com/device-plugin.config',
   migConfig: 'nvidia.com/mig.config',
+  mpsCapable: 'nvidia.com/mps.capable',
 } as const;
 
 /** Labels of one node of `pool`, keys sorted. */
@@ -44,6 +45,9 @@ export function nodeLabels(pool: NodePool, server: Server): Record<string, strin
   };
   const layout = pool.sharing.migLayout;
   if (layout) labels[LABEL.migConfig] = layout.name;
+  // The MPS control daemon runs only on nodes labelled MPS-capable. GPU Feature Discovery
+  // would set this label from the node's config; we do not deploy GFD, so the fleet does.
+  if (pool.sharing.mode === 'mps') labels[LABEL.mpsCapable] = 'true';
   return sortedRecord(labels);
 }
 

@@ -3,7 +3,7 @@
  * Node pools as node labels and taints, the NVIDIA device plugin with a config per pool,
  * the MIG layouts its pools use, and the site's capacity as an output.
  */
-import { TerraformOutput, TerraformStack } from 'cdktf';
+import { dependable, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { siteCapacity } from '../constructs/capacity';
@@ -57,6 +57,8 @@ export class SiteStack extends TerraformStack {
       this.migConfig = new NvidiaMigConfig(this, 'nvidia-mig-config', {
         layouts: migPools.map((p) => ({ layout: p.sharing.migLayout!, model: p.gpuModel! })),
       });
+      // The ConfigMap lives in the plugin's namespace: create that first.
+      this.migConfig.configMap.dependsOn = [dependable(this.devicePlugin.namespace)];
     }
 
     new TerraformOutput(this, 'capacity', {

@@ -106,6 +106,7 @@ describe('the reference fleet synthesized', () => {
             [LABEL.devicePluginConfig]: pool.configName,
           });
           expect(labels[LABEL.migConfig]).toBe(pool.sharing.migLayout?.name);
+          expect(labels[LABEL.mpsCapable]).toBe(pool.sharing.mode === 'mps' ? 'true' : undefined);
         }
       }
     }
@@ -138,6 +139,7 @@ describe('the reference fleet synthesized', () => {
         continue;
       }
       expect(maps).toHaveLength(1);
+      expect(maps[0].depends_on).toEqual([expect.stringMatching(/^kubernetes_namespace_v1\./)]);
       const config = YAML.parse(maps[0].data['config.yaml']);
       expect(migPartedConfigProblems(config)).toEqual([]);
       for (const pool of migPools) {
