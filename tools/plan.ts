@@ -1,0 +1,12 @@
+/**
+ * Reviewers' plan of a fleet change, without terraform: compares two `cdktf synth` outputs.
+ *   ts-node --transpile-only tools/plan.ts --base <dir|git-ref> [--head <dir>] [--format text|markdown|json] [--stack <glob>]
+ * Exit status: 0 no changes, 2 changes, 1 error. The logic lives in tools/plan/.
+ */
+import { main } from './plan/cli';
+
+process.exitCode = main(process.argv.slice(2), {
+  cwd: process.cwd(),
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+});
