@@ -5,6 +5,7 @@
  */
 import { GpuModelSpec } from './catalog/gpu-models';
 import { MigLayout } from './mig-layout';
+import { labelValueProblems } from './kubernetes-names';
 import { problem } from './violations';
 
 export type SharingMode = 'exclusive' | 'time-slicing' | 'mps' | 'mig';
@@ -72,9 +73,30 @@ export class GpuSharing {
   }
 }
 
-/** Problems of the sharing mode's own values (replica counts). */
+/**
+ * Problems of the sharing mode's own values, whatever the GPU model: replica counts, the MIG
+ * layout's name (it becomes the `nvidia.com/mig.config` label value), and the combinations
+ * the device plugin refuses (a MIG layout outside MIG mode, above all MPS with migStrategy
+ * mixed), which the factories cannot produce but hand-built or deserialized objects could.
+ */
 export function sharingProblems(sharing: GpuSharing): string[] {
-  if (sharing.mode !== 'time-slicing' && sharing.mode !== 'mps') return [];
-  if (Number.isInteger(sharing.replicas) && sharing.replicas >= 2) return [];
-  return [problem(`${sharing.mode} replicas must be a whole number >= 2`, sharing.replicas, 'an integer >= 2')];
+  const out: string[] = [];
+  if (sharing.mode === 'time-slicing' || sharing.mode === 'mps') {
+    if (!Number.isInteger(sharing.replicas) || sharing.replicas < 2) {
+      out.push(problem(`${sharing.mode} replicas must be a whole number >= 2`, sharing.replicas, 'an integer >= 2'));
+    }
+  }
+  if (sharing.mode === 'mig' && !sharing.migLayout) {
+    out.push(problem('MIG sharing needs a MIG layout', sharing.migLayout, 'a MigLayout'));
+  }
+  if (sharing.mode !== 'mig' && sharing.migLayout) {
+    if (sharing.mode === 'mps' && sharing.migStrategy === 'mixed') {
+      // The device plugin refuses this config outright (domain.md s4).
+      out.push(problem('MPS cannot be used with migStrategy mixed', sharing.migStrategy, 'migStrategy none (MPS does not share MIG devices)'));
+    } else {
+      out.push(problem(`${sharing.mode} sharing cannot have a MIG layout`, sharing.migLayout.name, 'no MIG layout outside GpuSharing.mig'));
+    }
+  }
+  if (sharing.migLayout) out.push(...labelValueProblems('MIG layout name', sharing.migLayout.name));
+  return out;
 }

@@ -47,3 +47,17 @@ export function labelMapProblems(what: string, labels: Readonly<Record<string, s
   }
   return out;
 }
+
+/**
+ * Label key prefixes the fleet manages itself (site, pool, rack, topology, device-plugin and
+ * MIG labels; `kubernetes.io/` is the kubelet's). A pool's extra labels may not use them.
+ * Only the exact prefix counts: `workload.gpu-fleet.io/class` is the pool's own.
+ */
+export const FLEET_MANAGED_LABEL_PREFIXES: readonly string[] = ['gpu-fleet.io/', 'topology.kubernetes.io/', 'nvidia.com/', 'kubernetes.io/'];
+
+/** A label key the fleet sets itself, which a pool's own labels must not use. */
+export function managedLabelKeyProblems(what: string, key: string): string[] {
+  const prefix = FLEET_MANAGED_LABEL_PREFIXES.find((p) => key.startsWith(p));
+  if (prefix === undefined) return [];
+  return [problem(`${what} uses the prefix ${prefix}, which the fleet manages itself`, key, `a key outside ${FLEET_MANAGED_LABEL_PREFIXES.join(', ')}`)];
+}

@@ -11,7 +11,7 @@ const PROFILE = /^[1-7]g\.[0-9]+gb$/;
 export class MigLayout {
   /** Every GPU split into as many instances of one profile as fit, e.g. `all-1g.10gb`. */
   public static uniform(profile: string): MigLayout {
-    return new MigLayout(`all-${profile}`, { [profile]: Number.NaN });
+    return new MigLayout(`all-${profile}`, { [profile]: 0 }, true);
   }
 
   /**
@@ -20,13 +20,15 @@ export class MigLayout {
    * @param devices profile -> instances per GPU, e.g. `{ '3g.40gb': 1, '2g.20gb': 1, '1g.10gb': 2 }`
    */
   public static of(name: string, devices: Readonly<Record<string, number>>): MigLayout {
-    return new MigLayout(name, { ...devices });
+    return new MigLayout(name, { ...devices }, false);
   }
 
   private constructor(
     /** mig-parted config name, also the `nvidia.com/mig.config` label value. */
     public readonly name: string,
     private readonly requested: Readonly<Record<string, number>>,
+    /** True for `uniform`: each profile fills the GPU, whatever `requested` says. */
+    private readonly fill: boolean,
   ) {}
 
   /** Profiles of the layout, in the order given. */
@@ -47,7 +49,7 @@ export class MigLayout {
     const out: Record<string, number> = {};
     for (const [name, count] of Object.entries(this.requested)) {
       const spec = model.migProfiles.find((p) => p.name === name);
-      out[name] = Number.isNaN(count) ? (spec?.maxCount ?? 0) : count;
+      out[name] = this.fill ? (spec?.maxCount ?? 0) : count;
     }
     return out;
   }

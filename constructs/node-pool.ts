@@ -3,13 +3,13 @@
  * way, carry the same taints and extra labels, and select one device-plugin config.
  */
 import { Construct } from 'constructs';
-import { GpuModelSpec } from './catalog/gpu-models';
+import { devicesPerPackage, GpuModelSpec } from './catalog/gpu-models';
 import { GpuSharing, sharingProblems } from './gpu-sharing';
-import { dns1123LabelProblems, labelKeyProblems, labelMapProblems, labelValueProblems } from './kubernetes-names';
+import { dns1123LabelProblems, labelMapProblems, managedLabelKeyProblems } from './kubernetes-names';
 import { migLayoutProblems } from './mig-layout';
 import { Server } from './server';
 import { Site } from './site';
-import { Taint } from './taint';
+import { duplicateTaintProblems, Taint, taintProblems } from './taint';
 import { childPath, problem, PropChecker, uniqueIdCheck } from './violations';
 
 export interface NodePoolProps {
@@ -38,10 +38,9 @@ export class NodePool extends Construct {
     check.check(sharing instanceof GpuSharing, 'sharing must be a GpuSharing', sharing, 'GpuSharing.exclusive(), .timeSlicing(n), .mps(n) or .mig(layout)');
     if (sharing instanceof GpuSharing) for (const m of sharingProblems(sharing)) check.add(m);
     for (const m of labelMapProblems('label', props.labels ?? {})) check.add(m);
-    for (const t of props.taints ?? []) {
-      for (const m of labelKeyProblems('taint key', t.key)) check.add(m);
-      if (t.value !== undefined) for (const m of labelValueProblems(`taint ${t.key} value`, t.value)) check.add(m);
-    }
+    for (const key of Object.keys(props.labels ?? {})) for (const m of managedLabelKeyProblems('label key', key)) check.add(m);
+    for (const t of props.taints ?? []) for (const m of taintProblems(t)) check.add(m);
+    for (const m of duplicateTaintProblems(props.taints ?? [])) check.add(m);
     check.throwIfAny();
     super(scope, id);
     this.site = scope;
@@ -80,22 +79,41 @@ export class NodePool extends Construct {
     return this._servers.reduce((sum, s) => sum + s.gpus, 0);
   }
 
-  /** GPU devices the device plugin advertises for the pool (after time-slicing, MPS or MIG). */
+  /**
+   * GPU devices the device plugin advertises for the pool (after time-slicing, MPS or MIG; a
+   * dual-die Ascend 910C counts as two NPUs).
+   */
   public get advertisedDevices(): number {
     const model = this.gpuModel;
-    return model ? this.gpus * this.sharing.devicesPerGpu(model) : 0;
+    return model ? this.gpus * devicesPerPackage(model) * this.sharing.devicesPerGpu(model) : 0;
   }
 
   private problems(): string[] {
     const out: string[] = [];
     if (this._servers.length === 0) out.push(problem('node pool has no servers', 0, 'at least one server'));
+    const listed = new Set<Server>();
+    const twice = new Set<string>();
+    for (const s of this._servers) {
+      if (listed.has(s)) twice.add(s.node.path);
+      listed.add(s);
+    }
+    if (twice.size > 0) out.push(problem('node pool lists a server more than once', [...twice], 'each server once'));
     const models = [...new Set(this._servers.map((s) => s.platform.gpuModel.name))];
+    // One vendor per pool: each vendor has its own device plugin, resource name and labels.
+    const vendors = [...new Set(this._servers.map((s) => s.platform.gpuModel.vendor))];
+    if (vendors.length > 1) out.push(problem('node pool mixes accelerator vendors', vendors, 'one vendor per pool'));
     if (models.length > 1) out.push(problem('node pool mixes GPU models', models, 'one GPU model per pool'));
     const foreign = this._servers.filter((s) => s.rack.site !== this.site).map((s) => s.node.path);
     if (foreign.length > 0) out.push(problem('node pool has servers of another site', foreign, `servers of ${this.site.node.path}`));
     const model = this.gpuModel;
     const layout = this.sharing.migLayout;
-    if (model && layout) out.push(...migLayoutProblems(layout, model));
+    if (model && model.vendor !== 'nvidia' && this.sharing.mode !== 'exclusive') {
+      // MIG, MPS and time-slicing are features of NVIDIA's driver and device plugin. Ascend NPUs
+      // split into vNPUs (huawei.com/Ascend910-2c, ...), which the fleet does not model.
+      out.push(problem(`${this.sharing.mode} is NVIDIA GPU sharing, but the pool holds ${model.name} (${model.vendor})`, this.sharing.toString(), 'exclusive for non-NVIDIA accelerators'));
+    } else if (model && layout) {
+      out.push(...migLayoutProblems(layout, model));
+    }
     return out;
   }
 }

@@ -1,34 +1,89 @@
 /**
- * An NVLink domain: the GPUs that share NVLink. One per HGX server (8 GPUs, created by the
- * server itself) or one per GB200 NVL72 rack (72 GPUs over 18 compute trays).
+ * A scale-up domain: the accelerators that share one scale-up fabric, NVIDIA's NVLink or
+ * Huawei's HCCS. The class keeps its first name, NvlinkDomain, so that existing construct
+ * paths and ids stay as they are. One domain per HGX or Atlas 800T A2 server (8 GPUs, created
+ * by the server itself), one per GB200 NVL72 rack (72 GPUs over 18 compute trays, created in
+ * the rack), or one per CloudMatrix 384 supernode (384 NPUs over 12 compute racks and 4 racks
+ * of HCCS switches, created in the site).
+ *
+ * Rack- and multi-rack-scale domains must be whole: exactly the platform's compute racks, each
+ * filled with the domain's servers only, plus its switch racks, all in one block.
  */
 import { Construct } from 'constructs';
-import { PlatformSpec } from './catalog/platforms';
+import { PlatformSpec, ScaleUpFabric, scaleUpFabric } from './catalog/platforms';
 import type { Rack } from './rack';
 import type { Server } from './server';
+import type { Site } from './site';
+import { labelValueProblems } from './kubernetes-names';
 import { childPath, problem, PropChecker, uniqueIdCheck } from './violations';
 
 export interface NvlinkDomainProps {
   /** The platform whose NVLink fabric this is; it sets the domain's size and scope. */
   readonly platform: PlatformSpec;
+  /**
+   * Racks that hold only the domain's fabric switches (the 4 network racks of a CloudMatrix
+   * 384); as many as the platform's `scaleUp.switchRacks`.
+   * @default none
+   */
+  readonly switchRacks?: readonly Rack[];
+  /**
+   * The supernode's id, set on the hardware and read back by Huawei's device plugin into the
+   * `superPodID` node annotation; required for HCCS domains that span racks.
+   * @default none
+   */
+  readonly superPodId?: number;
 }
 
 export class NvlinkDomain extends Construct {
   public readonly platform: PlatformSpec;
   /** Name used in node labels: the construct path below the site, joined with '-'. */
   public readonly name: string;
+  /** The scale-up interconnect: `nvlink` or `hccs`. */
+  public readonly fabric: ScaleUpFabric;
+  /** Racks of the domain's fabric switches (CloudMatrix 384); empty for other platforms. */
+  public readonly switchRacks: readonly Rack[];
+  /** The supernode id (`superPodID` annotation) of an HCCS supernode. */
+  public readonly superPodId?: number;
   private readonly _members: Server[] = [];
 
-  /** @param scope the server (HGX) or rack (NVL72) the domain belongs to */
-  constructor(scope: Server | Rack, id: string, props: NvlinkDomainProps) {
+  /** @param scope the server (HGX, Atlas 800T A2), rack (NVL72) or site (CloudMatrix 384) the domain belongs to */
+  constructor(scope: Server | Rack | Site, id: string, props: NvlinkDomainProps) {
     const check = new PropChecker(childPath(scope, id));
     uniqueIdCheck(check, scope, id, 'NVLink domain');
-    check.check(!!props.platform && typeof props.platform.nvlinkDomainGpus === 'number', 'platform must come from the catalog', props.platform, 'a PlatformSpec from platform(name)');
+    const platformOk = check.check(
+      !!props.platform && typeof props.platform.nvlinkDomainGpus === 'number',
+      'platform must come from the catalog',
+      props.platform,
+      'a PlatformSpec from platform(name)',
+    );
+    // The name is the `gpu-fleet.io/nvlink-domain` (or `hccs-domain`) label value of every member node.
+    const name = [...scope.node.scopes.slice(2).map((c) => c.node.id), id].join('-');
+    for (const m of labelValueProblems('NVLink domain name (its path below the site)', name)) check.add(m);
+    if (props.superPodId !== undefined) check.integer('superPodId', props.superPodId, 0);
+    if (platformOk) {
+      const wanted = props.platform.scaleUp?.switchRacks ?? 0;
+      const given = props.switchRacks?.length ?? 0;
+      check.check(given === wanted, `platform ${props.platform.name} needs ${wanted} switch racks per domain`, given, `${wanted} racks in switchRacks`);
+    }
     check.throwIfAny();
     super(scope, id);
     this.platform = props.platform;
-    this.name = this.node.scopes.slice(2).map((c) => c.node.id).join('-');
+    this.name = name;
+    this.fabric = scaleUpFabric(props.platform);
+    this.switchRacks = [...(props.switchRacks ?? [])];
+    this.superPodId = props.superPodId;
+    for (const r of this.switchRacks) r.registerSwitchesOf(this);
     this.node.addValidation({ validate: () => this.problems() });
+  }
+
+  /** How messages name the domain: `NVLink domain` or `HCCS domain`. */
+  public get kind(): string {
+    return this.fabric === 'hccs' ? 'HCCS domain' : 'NVLink domain';
+  }
+
+  /** Racks the domain's servers sit in, in the order their first server was added. */
+  public get computeRacks(): Rack[] {
+    return [...new Set(this._members.map((s) => s.rack))];
   }
 
   public get members(): readonly Server[] {
@@ -47,18 +102,67 @@ export class NvlinkDomain extends Construct {
 
   private problems(): string[] {
     const out: string[] = [];
+    const kind = this.kind;
     const models = [...new Set(this._members.map((s) => s.platform.gpuModel.name))];
-    if (models.length > 1) out.push(problem('NVLink domain mixes GPU models', models, 'one GPU model'));
+    if (models.length > 1) out.push(problem(`${kind} mixes GPU models`, models, 'one GPU model'));
     if (this.gpus !== this.platform.nvlinkDomainGpus) {
-      out.push(problem(`NVLink domain size does not match platform ${this.platform.name}`, `${this.gpus} GPUs`, `${this.platform.nvlinkDomainGpus} GPUs`));
+      out.push(problem(`${kind} size does not match platform ${this.platform.name}`, `${this.gpus} GPUs`, `${this.platform.nvlinkDomainGpus} GPUs`));
     }
     const wrongPlatform = this._members.filter((s) => s.platform !== this.platform);
     if (wrongPlatform.length > 0) {
-      out.push(problem('NVLink domain has members of another platform', wrongPlatform.map((s) => `${s.node.id}: ${s.platform.name}`), this.platform.name));
+      out.push(problem(`${kind} has members of another platform`, wrongPlatform.map((s) => `${s.node.id}: ${s.platform.name}`), this.platform.name));
     }
-    const homes = new Set(this._members.map((s) => (this.platform.nvlinkScope === 'server' ? s.node.path : s.rack.node.path)));
-    if (homes.size > 1) {
-      out.push(problem(`NVLink domain spans more than one ${this.platform.nvlinkScope}`, [...homes], `all members in one ${this.platform.nvlinkScope}`));
+    // Members sit in the server (HGX), rack (NVL72) or site (CloudMatrix 384) the domain was created in.
+    const scope = this.platform.nvlinkScope;
+    const home = this.node.scope;
+    const homeOf = (s: Server) => (scope === 'server' ? s : scope === 'rack' ? s.rack : s.rack.site);
+    const away = this._members.filter((s) => homeOf(s) !== home).map((s) => s.node.path);
+    if (away.length > 0) {
+      out.push(problem(`${kind} has members outside its ${scope === 'multi-rack' ? 'site' : scope}`, away, `members in ${home?.node.path} only`));
+    }
+    out.push(...this.wholeSystemProblems());
+    return out;
+  }
+
+  /**
+   * A rack- or multi-rack-scale domain is a whole system: as many compute racks as the
+   * platform has, each holding the domain's servers and nothing else; switch racks without
+   * servers; all of them in one block (the scheduling topology is a tree: a domain above the
+   * rack level must sit inside one block).
+   */
+  private wholeSystemProblems(): string[] {
+    const spec = this.platform.scaleUp;
+    if (!spec || this._members.length === 0) return [];
+    const out: string[] = [];
+    const kind = this.kind;
+    const racks = this.computeRacks;
+    if (racks.length !== spec.computeRacks) {
+      out.push(
+        problem(`${kind} of platform ${this.platform.name} spans the wrong number of racks`, racks.map((r) => r.node.id), `${spec.computeRacks} compute rack${spec.computeRacks === 1 ? '' : 's'}`),
+      );
+    }
+    for (const rack of racks) {
+      const others = rack.servers.filter((s) => s.nvlinkDomain !== this).map((s) => s.node.id);
+      if (others.length > 0) {
+        out.push(problem(`${kind} does not fill rack ${rack.node.id}: the rack holds servers of other domains`, others, `only the ${spec.serversPerComputeRack} servers of this domain`));
+      }
+      const mine = rack.servers.length - others.length;
+      if (mine !== spec.serversPerComputeRack) {
+        out.push(problem(`${kind} has the wrong number of servers in rack ${rack.node.id}`, mine, `${spec.serversPerComputeRack} servers of platform ${this.platform.name}`));
+      }
+    }
+    for (const rack of this.switchRacks) {
+      if (rack.servers.length > 0) {
+        out.push(problem(`switch rack ${rack.node.id} of the ${kind} holds servers`, rack.servers.map((s) => s.node.id), 'a rack of fabric switches only'));
+      }
+      if (rack.site !== racks[0].site) out.push(problem(`switch rack of the ${kind} is in another site`, rack.node.path, `a rack of ${racks[0].site.node.path}`));
+    }
+    const blocks = [...new Set([...racks, ...this.switchRacks].map((r) => r.block))];
+    if (blocks.length > 1) {
+      out.push(problem(`${kind} spans more than one block`, blocks, 'all its compute and switch racks in one block'));
+    }
+    if (this.fabric === 'hccs' && this.platform.nvlinkScope === 'multi-rack' && this.superPodId === undefined) {
+      out.push(problem(`${kind} spanning racks needs the supernode id set on its hardware`, this.superPodId, 'superPodId, an integer >= 0'));
     }
     return out;
   }

@@ -3,6 +3,7 @@
  * (netbox/dcim/models/power.py): voltage, amperage, phase, max utilisation, A or B side.
  */
 import { Construct } from 'constructs';
+import { dns1123LabelProblems } from './kubernetes-names';
 import type { Rack } from './rack';
 import type { Site } from './site';
 import { problem, PropChecker, childPath, uniqueIdCheck } from './violations';
@@ -38,6 +39,8 @@ export class PowerFeed extends Construct {
   constructor(scope: Site, id: string, props: PowerFeedProps) {
     const check = new PropChecker(childPath(scope, id));
     uniqueIdCheck(check, scope, id, 'power feed');
+    // The id is the `gpu-fleet.io/power-feed-a|b` label value of every node the feed powers.
+    for (const m of dns1123LabelProblems('feed name', id)) check.add(m);
     check.check(props.side === 'A' || props.side === 'B', 'side must be A or B', props.side, '"A" or "B"');
     check.positive('voltageV', props.voltageV);
     check.positive('amperageA', props.amperageA);

@@ -1,7 +1,10 @@
-/** A rack: U space, cooling with its kW limit, and an A and a B power feed (2N). */
+/**
+ * A rack: U space, cooling with its kW limit, an A and a B power feed (2N), and the block it
+ * belongs to (the top level of the site's scheduling topology).
+ */
 import { Construct } from 'constructs';
 import { Cooling } from './cooling';
-import { dns1123LabelProblems } from './kubernetes-names';
+import { dns1123LabelProblems, labelValueProblems } from './kubernetes-names';
 import type { NvlinkDomain } from './nvlink-domain';
 import { PowerFeed } from './power-feed';
 import type { Server } from './server';
@@ -16,6 +19,14 @@ export interface RackProps {
   readonly feedB: PowerFeed;
   /** Rack height in U. @default 42 */
   readonly heightU?: number;
+  /**
+   * The block the rack belongs to: a group of racks that sit close on the network and share
+   * power, the level above the rack in topology-aware scheduling (`gpu-fleet.io/block`), e.g.
+   * a DGX SuperPOD scalable unit (8 NVL72 racks) or the 16 racks of a CloudMatrix 384. A
+   * scale-up domain that spans racks must keep them in one block.
+   * @default the id of the rack's A-side feed: the racks of one power row (one busway per side)
+   */
+  readonly block?: string;
 }
 
 export class Rack extends Construct {
@@ -24,16 +35,25 @@ export class Rack extends Construct {
   public readonly feedA: PowerFeed;
   public readonly feedB: PowerFeed;
   public readonly heightU: number;
+  /** The rack's block (`gpu-fleet.io/block` label value); see `RackProps.block`. */
+  public readonly block: string;
   private readonly _servers: Server[] = [];
   private readonly _domains: NvlinkDomain[] = [];
+  private readonly _switchesOf: NvlinkDomain[] = [];
 
   constructor(scope: Site, id: string, props: RackProps) {
     const check = new PropChecker(childPath(scope, id));
     uniqueIdCheck(check, scope, id, 'rack');
     for (const m of dns1123LabelProblems('rack name', id)) check.add(m);
     const heightU = props.heightU ?? 42;
-    check.integer('heightU', heightU);
+    // NetBox caps rack height at 100U (dcim/constants.py RACK_U_HEIGHT_MAX).
+    if (check.integer('heightU', heightU)) check.check(heightU <= 100, 'heightU is taller than any rack', heightU, 'at most 100');
     check.positive('cooling.maxKw', props.cooling.maxKw);
+    if (props.block !== undefined) {
+      if (check.check(props.block.length > 0, 'block must not be empty', props.block, 'a label value of 1 to 63 characters, or none for the A-side feed')) {
+        for (const m of labelValueProblems('block', props.block)) check.add(m);
+      }
+    }
     check.check(props.feedA instanceof PowerFeed && props.feedA.side === 'A', 'feedA must be an A-side PowerFeed', props.feedA?.side, 'side "A"');
     check.check(props.feedB instanceof PowerFeed && props.feedB.side === 'B', 'feedB must be a B-side PowerFeed', props.feedB?.side, 'side "B"');
     check.check(props.feedA?.site === scope, 'feedA belongs to another site', props.feedA?.node.path, `a feed of ${scope.node.path}`);
@@ -45,6 +65,7 @@ export class Rack extends Construct {
     this.feedA = props.feedA;
     this.feedB = props.feedB;
     this.heightU = heightU;
+    this.block = props.block ?? props.feedA.node.id;
     scope.registerRack(this);
     props.feedA.registerRack(this);
     props.feedB.registerRack(this);
@@ -60,14 +81,41 @@ export class Rack extends Construct {
     return this._domains;
   }
 
-  /** Most power the rack draws, in kW: the sum of its servers' maximum. */
-  public get drawKw(): number {
-    return this._servers.reduce((sum, s) => sum + s.platform.maxPowerKw, 0);
+  /** Scale-up domains whose switches fill this rack (the network racks of a CloudMatrix 384). */
+  public get switchesOf(): readonly NvlinkDomain[] {
+    return this._switchesOf;
   }
 
-  /** Rack units taken by servers. */
+  /**
+   * Most power the rack draws, in kW: its servers' maximum plus the scale-up fabric it houses
+   * (an NVL72's switch trays and rack infrastructure, a CloudMatrix 384's network racks).
+   */
+  public get drawKw(): number {
+    return this._servers.reduce((sum, s) => sum + s.platform.maxPowerKw, 0) + this.fabricKw;
+  }
+
+  /** Power of the scale-up fabric in this rack, in kW (see `ScaleUpSystemSpec.fabricMaxPowerKw`). */
+  public get fabricKw(): number {
+    let kw = 0;
+    for (const d of this._domains) {
+      const s = d.platform.scaleUp;
+      if (s && s.switchRacks === 0) kw += s.fabricMaxPowerKw / s.computeRacks;
+    }
+    for (const d of this._switchesOf) {
+      const s = d.platform.scaleUp;
+      if (s && s.switchRacks > 0) kw += s.fabricMaxPowerKw / s.switchRacks;
+    }
+    return kw;
+  }
+
+  /** Rack units taken by servers and by the scale-up fabric's switch trays. */
   public get usedU(): number {
-    return this._servers.reduce((sum, s) => sum + s.platform.heightU, 0);
+    return this._servers.reduce((sum, s) => sum + s.platform.heightU, 0) + this.fabricU;
+  }
+
+  /** Rack units the scale-up fabric takes in this rack (9 switch trays in an NVL72). */
+  public get fabricU(): number {
+    return this._domains.reduce((sum, d) => sum + (d.platform.scaleUp?.fabricUPerComputeRack ?? 0), 0);
   }
 
   /** @internal */
@@ -80,6 +128,11 @@ export class Rack extends Construct {
     this._domains.push(domain);
   }
 
+  /** @internal called by NvlinkDomain for its switch racks */
+  public registerSwitchesOf(domain: NvlinkDomain): void {
+    if (!this._switchesOf.includes(domain)) this._switchesOf.push(domain);
+  }
+
   private problems(): string[] {
     const out: string[] = [];
     const draw = this.drawKw;
@@ -87,7 +140,8 @@ export class Rack extends Construct {
       out.push(problem(`rack draws more than its ${this.cooling.kind} cooling removes`, `${round(draw)} kW`, `at most ${this.cooling.maxKw} kW`));
     }
     if (this.usedU > this.heightU) {
-      out.push(problem('servers take more rack units than the rack has', `${this.usedU}U`, `at most ${this.heightU}U`));
+      const what = this.fabricU > 0 ? `servers and ${this.fabricU}U of switch trays` : 'servers';
+      out.push(problem(`${what} take more rack units than the rack has`, `${this.usedU}U`, `at most ${this.heightU}U`));
     }
     const owner = new Map<number, Server>();
     for (const s of this._servers) {

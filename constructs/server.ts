@@ -3,7 +3,7 @@
  * Its hostname is derived from site, rack and position, so it is stable and unique.
  */
 import { Construct } from 'constructs';
-import { PlatformSpec } from './catalog/platforms';
+import { PlatformSpec, scaleUpFabric } from './catalog/platforms';
 import { dns1123LabelProblems } from './kubernetes-names';
 import type { NodePool } from './node-pool';
 import { NvlinkDomain } from './nvlink-domain';
@@ -41,6 +41,7 @@ export class Server extends Construct {
   constructor(scope: Rack, id: string, props: ServerProps) {
     const check = new PropChecker(childPath(scope, id));
     uniqueIdCheck(check, scope, id, 'server');
+    for (const m of dns1123LabelProblems('server name', id)) check.add(m);
     const p = props.platform;
     const platformOk = check.check(!!p && typeof p.heightU === 'number', 'platform must come from the catalog', p, 'a PlatformSpec from platform(name)');
     if (check.integer('positionU', props.positionU) && platformOk) {
@@ -60,8 +61,9 @@ export class Server extends Construct {
     this.positionU = props.positionU;
     this.unpooledReason = props.unpooledReason;
     this.hostname = `${scope.site.node.id}-${scope.node.id}-u${String(props.positionU).padStart(2, '0')}`;
-    this.nvlinkDomain = props.nvlinkDomain ?? new NvlinkDomain(this, 'nvlink', { platform: p });
-    if (!props.nvlinkDomain) scope.registerNvlinkDomain(this.nvlinkDomain);
+    // The server's own domain is `nvlink` (an id existing fleets keep), or `hccs` on Ascend servers.
+    this.nvlinkDomain = props.nvlinkDomain ?? new NvlinkDomain(this, scaleUpFabric(p), { platform: p });
+    if (!scope.nvlinkDomains.includes(this.nvlinkDomain)) scope.registerNvlinkDomain(this.nvlinkDomain);
     this.nvlinkDomain.addMember(this);
     scope.registerServer(this);
     this.node.addValidation({ validate: () => this.problems() });
@@ -89,7 +91,7 @@ export class Server extends Construct {
 
   private problems(): string[] {
     const out = dns1123LabelProblems('hostname', this.hostname);
-    if (this._pools.length > 1) {
+    if (new Set(this._pools).size > 1) {
       out.push(problem('server is in more than one node pool', this._pools.map((p) => p.node.id), 'exactly one pool'));
     }
     if (this._pools.length === 0 && this.gpus > 0 && this.unpooledReason === undefined) {

@@ -47,8 +47,16 @@ export class Site extends Construct {
     const check = new PropChecker(childPath(scope, id));
     uniqueIdCheck(check, scope, id, 'site');
     for (const m of dns1123LabelProblems('site name', id)) check.add(m);
-    for (const m of labelValueProblems('region', props.region)) check.add(m);
-    for (const m of labelValueProblems('zone', props.zone)) check.add(m);
+    for (const [what, value] of [['region', props.region], ['zone', props.zone]] as const) {
+      // Both become topology.kubernetes.io labels, which schedulers read; empty means no topology.
+      if (check.check(typeof value === 'string' && value.length > 0, `${what} must not be empty`, value, 'a label value of 1 to 63 characters')) {
+        for (const m of labelValueProblems(what, value)) check.add(m);
+      }
+    }
+    if (props.kubeContext !== undefined) {
+      // An empty context makes the provider use the kubeconfig's current context: some other cluster.
+      check.check(props.kubeContext.length > 0, 'kubeContext must not be empty', props.kubeContext, "a context name of the site's cluster, or none for the site's id");
+    }
     check.positive('utilityCapacityMw', props.utilityCapacityMw);
     check.check(Number.isFinite(props.pue) && props.pue >= 1 && props.pue <= 3, 'pue is out of range', props.pue, 'a number from 1 to 3');
     check.throwIfAny();
@@ -104,7 +112,7 @@ export class Site extends Construct {
     const out: string[] = [];
     const facilityMw = (this.itLoadKw * this.pue) / 1000;
     if (facilityMw > this.utilityCapacityMw + 1e-9) {
-      out.push(problem(`site draws more than its utility capacity (IT load x PUE ${this.pue})`, `${facilityMw.toFixed(2)} MW`, `at most ${this.utilityCapacityMw} MW`));
+      out.push(problem(`site draws more than its utility capacity (IT load x PUE ${this.pue})`, `${facilityMw.toFixed(3)} MW`, `at most ${this.utilityCapacityMw} MW`));
     }
     const seen = new Map<string, Server>();
     for (const server of this.servers) {

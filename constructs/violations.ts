@@ -82,17 +82,40 @@ export class PropChecker {
     this.messages.push(message);
   }
 
+  /** The problems recorded so far, as violations of this checker's path. */
+  public get violations(): Violation[] {
+    return this.messages.map((message) => ({ path: this.path, message }));
+  }
+
   /** Throws a FleetValidationError with every recorded problem, if any. */
   public throwIfAny(): void {
     if (this.messages.length > 0) {
-      throw new FleetValidationError(this.messages.map((message) => ({ path: this.path, message })));
+      throw new FleetValidationError(this.violations);
     }
   }
 }
 
+const paths = new WeakMap<IConstruct, string>();
+
+/**
+ * `c.node.path`, computed once per construct: ids and scopes never change once a construct
+ * exists, while `node.path` walks and joins every scope up to the root on each call (which made
+ * it the largest single cost of building a fleet: every constructor asks for its parent's path).
+ */
+export function pathOf(c: IConstruct): string {
+  let p = paths.get(c);
+  if (p === undefined) {
+    const scope = c.node.scope;
+    p = scope ? childPath(scope, c.node.id) : c.node.id;
+    paths.set(c, p);
+  }
+  return p;
+}
+
 /** Path a construct will have once created under `scope` with `id`. */
 export function childPath(scope: IConstruct, id: string): string {
-  return scope.node.path ? `${scope.node.path}/${id}` : id;
+  const parent = pathOf(scope);
+  return parent ? `${parent}/${id}` : id;
 }
 
 /** Runs every `node.addValidation` in the tree under `root` and returns the violations, in tree order. */
@@ -106,5 +129,22 @@ export function collectViolations(root: IConstruct): Violation[] {
 
 /** Records a problem when `scope` already has a child named `id` (names are unique per scope). */
 export function uniqueIdCheck(check: PropChecker, scope: IConstruct, id: string, kind: string): void {
-  check.check(!scope.node.tryFindChild(id), `${kind} name is already used in ${scope.node.path || 'the fleet'}`, id, 'a name not used by another construct there');
+  if (scope.node.tryFindChild(id)) {
+    check.check(false, `${kind} name is already used in ${pathOf(scope) || 'the fleet'}`, id, 'a name not used by another construct there');
+  }
+}
+
+/**
+ * Runs `build` and returns what it returns. When it throws a FleetValidationError, its
+ * violations are appended to `into` and `undefined` is returned, so the caller can go on and
+ * report the problems of everything else too. Any other error passes through.
+ */
+export function attempt<T>(into: Violation[], build: () => T): T | undefined {
+  try {
+    return build();
+  } catch (e) {
+    if (!(e instanceof FleetValidationError)) throw e;
+    into.push(...e.violations);
+    return undefined;
+  }
 }

@@ -1,10 +1,12 @@
 /** The fleets this repository defines, by name (`FLEET=<name> npx cdktf synth`). */
 import { Fleet } from '../constructs/fleet';
 import { unknownNameError } from '../constructs/catalog/lookup';
+import { exampleFleet } from './example';
 import { referenceFleet } from './reference';
 
 const FLEETS: Readonly<Record<string, () => Fleet>> = {
   reference: () => referenceFleet(),
+  example: () => exampleFleet(),
 };
 
 export const DEFAULT_FLEET = 'reference';

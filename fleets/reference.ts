@@ -13,7 +13,7 @@ import { Fleet } from '../constructs/fleet';
 import { GpuSharing } from '../constructs/gpu-sharing';
 import { MigLayout } from '../constructs/mig-layout';
 import { Taint } from '../constructs/taint';
-import { AIR_HGX_RACKS, buildSite, LIQUID_HGX_RACKS, PoolDesign, SiteDesign, TRAINING_POOL } from './site-design';
+import { AIR_HGX_RACKS, buildFleet, LIQUID_HGX_RACKS, PoolDesign, SiteDesign, TRAINING_POOL } from './site-design';
 
 /** Shared inference: each H100/H200 time-sliced four ways. */
 const INFERENCE_SHARED: PoolDesign = {
@@ -138,10 +138,9 @@ export interface ReferenceFleetOptions {
 /** Builds the reference fleet: 36 sites, 14,440 servers, 115,520 GPUs. */
 export function referenceFleet(options: ReferenceFleetOptions = {}): Fleet {
   const scale = options.scale ?? 1;
-  const fleet = new Fleet('reference');
   const designs: SiteDesign[] = [...YIWU, NYOCOR, ...SMALL_SITES.map((s) => ({ ...s, racks: AIR_HGX_RACKS, pue: 1.3 }))];
-  for (const d of designs) {
-    buildSite(fleet, scale === 1 ? d : { ...d, servers: d.servers * scale, utilityCapacityMw: d.utilityCapacityMw * scale });
-  }
-  return fleet;
+  return buildFleet(
+    'reference',
+    designs.map((d) => (scale === 1 ? d : { ...d, servers: d.servers * scale, utilityCapacityMw: d.utilityCapacityMw * scale })),
+  );
 }

@@ -1,12 +1,13 @@
 /**
  * A compact way to describe a typical site: how many servers of which platform, how racks
  * are built (servers per rack, cooling, feeds per row), and how servers split into pools.
- * `buildSite` turns it into the domain constructs (feeds, racks, servers, pools).
+ * `buildSite` turns it into the domain constructs (feeds, racks, servers, pools); `buildFleet`
+ * builds a whole fleet of them and reports the problems of every site at once.
  * Hand-built sites can use the constructs directly instead.
  */
-import { platform } from '../constructs/catalog/platforms';
+import { PlatformSpec, platforms } from '../constructs/catalog/platforms';
 import { Cooling } from '../constructs/cooling';
-import { Fleet } from '../constructs/fleet';
+import { Fleet, FleetProps } from '../constructs/fleet';
 import type { GpuSharing } from '../constructs/gpu-sharing';
 import { NodePool } from '../constructs/node-pool';
 import { Phase, PowerFeed } from '../constructs/power-feed';
@@ -14,7 +15,7 @@ import { Rack } from '../constructs/rack';
 import { Server } from '../constructs/server';
 import { Site, SiteProps } from '../constructs/site';
 import { Taint } from '../constructs/taint';
-import { PropChecker } from '../constructs/violations';
+import { attempt, childPath, FleetValidationError, PropChecker, Violation } from '../constructs/violations';
 
 /** How a site's racks are built and fed. */
 export interface RackDesign {
@@ -73,28 +74,89 @@ export const TRAINING_POOL: PoolDesign = {
   taints: [Taint.noSchedule('gpu-fleet.io/workload', 'training')],
 };
 
-/** Builds a site from its design: feeds per row, racks, servers bottom-up, pools. */
+/**
+ * Builds a site from its design: feeds per row, racks, servers bottom-up, pools.
+ *
+ * Checks the whole design first and goes on building as far as it can, so that one
+ * FleetValidationError lists every problem of the design and of the constructs' props
+ * (unknown platform, bad counts, bad pool names, labels, taints or sharing, ...).
+ * A site that fails to build is removed again: it leaves nothing behind in the fleet.
+ * Facts that span constructs (power, NVLink, pool membership) are checked later, by
+ * `Fleet.validate()`.
+ */
 export function buildSite(fleet: Fleet, design: SiteDesign): Site {
-  const spec = platform(design.platform);
+  const check = new PropChecker(childPath(fleet, design.id));
+  const spec = catalogPlatform(check, design.platform);
   const rd = design.racks;
-  const check = new PropChecker(design.id);
-  check.integer('servers', design.servers);
-  check.integer('racks.serversPerRack', rd.serversPerRack);
+  const serversOk = check.integer('servers', design.servers);
+  const perRackOk = check.integer('racks.serversPerRack', rd.serversPerRack);
   check.integer('racks.racksPerRow', rd.racksPerRow);
+  check.positive('racks.feedVoltageV', rd.feedVoltageV);
+  check.positive('racks.feedAmperageA', rd.feedAmperageA);
+  const heightU = rd.rackHeightU ?? 42;
+  if (spec && perRackOk && Number.isInteger(heightU)) {
+    const usedU = rd.serversPerRack * spec.heightU;
+    check.check(usedU <= heightU, `racks.serversPerRack servers of ${spec.heightU}U do not fit in a rack`, `${usedU}U`, `at most ${heightU}U`);
+  }
   const pools = design.pools ?? [TRAINING_POOL];
+  const countsOk = pools.map((p) => p.servers === undefined || check.integer(`pool ${p.name} servers`, p.servers)).every((ok) => ok);
   const open = pools.filter((p) => p.servers === undefined);
   check.check(open.length === 1, 'exactly one pool must take the remaining servers (leave out its `servers`)', open.map((p) => p.name), 'one pool without a server count');
   const counted = pools.reduce((sum, p) => sum + (p.servers ?? 0), 0);
-  check.check(counted < design.servers, 'pools with a server count take every server', counted, `fewer than ${design.servers}`);
-  check.throwIfAny();
+  if (serversOk && countsOk) check.check(counted < design.servers, 'pools with a server count take every server', counted, `fewer than ${design.servers}`);
 
-  const site = new Site(fleet, design.id, design);
+  const violations = check.violations;
+  const site = attempt(violations, () => new Site(fleet, design.id, design));
+  if (site && spec && violations.length === 0) {
+    const servers: Server[] = [];
+    attempt(violations, () => buildRacks(site, design, spec, servers));
+    // Pools are built even when racks failed, so that their own props are checked too.
+    let end = servers.length;
+    for (const p of pools.filter((x) => x.servers !== undefined)) {
+      const n = p.servers!;
+      attempt(violations, () => new NodePool(site, p.name, { ...p, servers: servers.slice(Math.max(0, end - n), end) }));
+      end = Math.max(0, end - n);
+    }
+    attempt(violations, () => new NodePool(site, open[0].name, { ...open[0], servers: servers.slice(0, end) }));
+  }
+  if (violations.length > 0) {
+    if (site) fleet.node.tryRemoveChild(design.id);
+    throw new FleetValidationError(violations);
+  }
+  return site!;
+}
+
+/**
+ * Builds a fleet of designed sites. Every site is attempted, whatever happened to the ones
+ * before: when any fails, one FleetValidationError lists the problems of every failed site
+ * followed by the cross-construct violations of the sites that did build.
+ */
+export function buildFleet(name: string, designs: readonly SiteDesign[], props: FleetProps = {}): Fleet {
+  const fleet = new Fleet(name, props);
+  const violations: Violation[] = [];
+  for (const design of designs) attempt(violations, () => buildSite(fleet, design));
+  if (violations.length > 0) throw new FleetValidationError([...violations, ...fleet.validate()]);
+  return fleet;
+}
+
+/** The catalog platform called `name`, or a problem listing the known ones. */
+function catalogPlatform(check: PropChecker, name: string): PlatformSpec | undefined {
+  const found = platforms().find((p) => p.name === name);
+  const known = platforms()
+    .map((p) => p.name)
+    .sort();
+  check.check(found !== undefined, 'unknown platform', name, `one of ${known.join(', ')}`);
+  return found;
+}
+
+/** Feeds (one A/B pair per row), racks and servers, bottom-up; appends the servers to `servers`. */
+function buildRacks(site: Site, design: SiteDesign, spec: PlatformSpec, servers: Server[]): void {
+  const rd = design.racks;
   const rackCount = Math.ceil(design.servers / rd.serversPerRack);
   const rows = Math.ceil(rackCount / rd.racksPerRow);
   const pad = (n: number, width: number) => String(n).padStart(width, '0');
   const rowWidth = Math.max(2, String(rows).length);
   const rackWidth = Math.max(3, String(rackCount).length);
-  const servers: Server[] = [];
   for (let row = 1; row <= rows; row++) {
     const feed = (side: 'A' | 'B') =>
       new PowerFeed(site, `row-${pad(row, rowWidth)}-${side.toLowerCase()}`, { side, voltageV: rd.feedVoltageV, amperageA: rd.feedAmperageA, phase: rd.feedPhase });
@@ -111,13 +173,4 @@ export function buildSite(fleet: Fleet, design: SiteDesign): Site {
       }
     }
   }
-
-  let end = servers.length;
-  for (const p of pools.filter((x) => x.servers !== undefined)) {
-    const n = p.servers!;
-    new NodePool(site, p.name, { ...p, servers: servers.slice(end - n, end) });
-    end -= n;
-  }
-  new NodePool(site, open[0].name, { ...open[0], servers: servers.slice(0, end) });
-  return site;
 }

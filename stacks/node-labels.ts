@@ -1,11 +1,18 @@
 /**
- * The labels every node of a pool carries: who it is (site, pool, rack, NVLink domain, power
- * feeds), what it holds (GPU product and count), Kubernetes topology, and which device-plugin
- * and MIG configs select it. Pure: from the domain model to a sorted label map.
+ * The labels every node of a pool carries: who it is (site, pool, rack, scale-up domain, power
+ * feeds), what it holds (GPU product and count), where it sits in the scheduling topology
+ * (block, rack, scale-up domain), Kubernetes topology, and what its vendor's device plugin
+ * reads (NVIDIA: device-plugin and MIG configs; Huawei: `accelerator`, `accelerator-type`).
+ * Pure: from the domain model to a sorted label map.
  *
  * GPU product and count go under our own prefix: NVIDIA's GPU Feature Discovery owns the
- * `nvidia.com/gpu.*` keys and would fight a second field manager over them.
+ * `nvidia.com/gpu.*` keys and would fight a second field manager over them. For the same
+ * reason the fleet does not set `nvidia.com/gpu.clique`: GFD writes it from the NVLink fabric
+ * (`<cluster UUID>.<clique id>`, known only on the running node). The fleet's own label
+ * `gpu-fleet.io/nvlink-domain` is the planned clique: every compute tray of an NVL72 rack
+ * carries the rack's domain name, and the trays of one domain should report one GFD clique.
  */
+import { scaleUpFabric, ScaleUpFabric } from '../constructs/catalog/platforms';
 import type { NodePool } from '../constructs/node-pool';
 import type { Server } from '../constructs/server';
 
@@ -14,41 +21,82 @@ export const LABEL = {
   pool: 'gpu-fleet.io/pool',
   gpuProduct: 'gpu-fleet.io/gpu-product',
   gpuCount: 'gpu-fleet.io/gpu-count',
+  block: 'gpu-fleet.io/block',
   rack: 'gpu-fleet.io/rack',
   nvlinkDomain: 'gpu-fleet.io/nvlink-domain',
+  hccsDomain: 'gpu-fleet.io/hccs-domain',
   powerFeedA: 'gpu-fleet.io/power-feed-a',
   powerFeedB: 'gpu-fleet.io/power-feed-b',
   region: 'topology.kubernetes.io/region',
   zone: 'topology.kubernetes.io/zone',
+  /** Set by the kubelet to the node name; the lowest level of every scheduling topology. */
+  hostname: 'kubernetes.io/hostname',
   devicePluginConfig: 'nvidia.com/device-plugin.config',
   migConfig: 'nvidia.com/mig.config',
   mpsCapable: 'nvidia.com/mps.capable',
+  /** Huawei's device plugin DaemonSet runs on nodes labelled `accelerator=huawei-Ascend910` (domain.md s7). */
+  accelerator: 'accelerator',
+  /** MindCluster's server type, e.g. `module-910b-8` (Ascend/mind-cluster docs). */
+  acceleratorType: 'accelerator-type',
 } as const;
+
+/** Node annotations the fleet sets. */
+export const ANNOTATION = {
+  /**
+   * The HCCS supernode id of an Ascend node (domain.md s7). Huawei's device plugin writes the
+   * id it reads from the hardware under the same key: the fleet's planned id and the hardware's
+   * must agree, or every plan shows the difference.
+   */
+  superPodId: 'superPodID',
+} as const;
+
+/** `accelerator` label value for Ascend 910, 910B and A3 nodes (mind-cluster Accelerator910Label). */
+export const ASCEND910_ACCELERATOR = 'huawei-Ascend910';
+
+/** The label that names a node's scale-up domain: `gpu-fleet.io/nvlink-domain` or `gpu-fleet.io/hccs-domain`. */
+export function scaleUpDomainLabel(fabric: ScaleUpFabric): string {
+  return fabric === 'hccs' ? LABEL.hccsDomain : LABEL.nvlinkDomain;
+}
 
 /** Labels of one node of `pool`, keys sorted. */
 export function nodeLabels(pool: NodePool, server: Server): Record<string, string> {
   const rack = server.rack;
   const site = rack.site;
+  const model = server.platform.gpuModel;
   const labels: Record<string, string> = {
     ...pool.labels,
     [LABEL.site]: site.node.id,
     [LABEL.pool]: pool.node.id,
-    [LABEL.gpuProduct]: server.platform.gpuModel.product,
+    [LABEL.gpuProduct]: model.product,
     [LABEL.gpuCount]: String(server.gpus),
+    [LABEL.block]: rack.block,
     [LABEL.rack]: rack.node.id,
-    [LABEL.nvlinkDomain]: server.nvlinkDomain.name,
+    [scaleUpDomainLabel(scaleUpFabric(server.platform))]: server.nvlinkDomain.name,
     [LABEL.powerFeedA]: rack.feedA.node.id,
     [LABEL.powerFeedB]: rack.feedB.node.id,
     [LABEL.region]: site.region,
     [LABEL.zone]: site.zone,
-    [LABEL.devicePluginConfig]: pool.configName,
   };
-  const layout = pool.sharing.migLayout;
-  if (layout) labels[LABEL.migConfig] = layout.name;
-  // The MPS control daemon runs only on nodes labelled MPS-capable. GPU Feature Discovery
-  // would set this label from the node's config; we do not deploy GFD, so the fleet does.
-  if (pool.sharing.mode === 'mps') labels[LABEL.mpsCapable] = 'true';
+  if (model.vendor === 'nvidia') {
+    labels[LABEL.devicePluginConfig] = pool.configName;
+    const layout = pool.sharing.migLayout;
+    if (layout) labels[LABEL.migConfig] = layout.name;
+    // The MPS control daemon runs only on nodes labelled MPS-capable. GPU Feature Discovery
+    // would set this label from the node's config; we do not deploy GFD, so the fleet does.
+    if (pool.sharing.mode === 'mps') labels[LABEL.mpsCapable] = 'true';
+  } else if (model.vendor === 'huawei') {
+    labels[LABEL.accelerator] = ASCEND910_ACCELERATOR;
+    if (server.platform.acceleratorType) labels[LABEL.acceleratorType] = server.platform.acceleratorType;
+  }
   return sortedRecord(labels);
+}
+
+/** Annotations of one node of `pool` (the `superPodID` of an Ascend supernode member), keys sorted. */
+export function nodeAnnotations(_pool: NodePool, server: Server): Record<string, string> {
+  const out: Record<string, string> = {};
+  const domain = server.nvlinkDomain;
+  if (server.platform.gpuModel.vendor === 'huawei' && domain.superPodId !== undefined) out[ANNOTATION.superPodId] = String(domain.superPodId);
+  return sortedRecord(out);
 }
 
 /** Label key prefixes the fleet manages itself; pools may not set keys under them. */

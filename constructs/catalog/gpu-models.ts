@@ -9,6 +9,11 @@ import { unknownNameError } from './lookup';
 
 export type Vendor = 'nvidia' | 'huawei';
 
+/** What NVIDIA's device plugin advertises a whole GPU (or a MIG device under migStrategy single) as. */
+export const NVIDIA_GPU_RESOURCE = 'nvidia.com/gpu';
+/** What Huawei's Ascend device plugin advertises 910, 910B and A3 NPUs as (domain.md s7). */
+export const ASCEND910_RESOURCE = 'huawei.com/Ascend910';
+
 /** One MIG profile of a GPU model, e.g. `1g.10gb`. */
 export interface MigProfileSpec {
   /** Profile name as NVIDIA writes it (`<compute>g.<memory>gb`). */
@@ -32,6 +37,18 @@ export interface GpuModelSpec {
   readonly tdpW: number;
   /** MIG profiles; empty when the model has no MIG. */
   readonly migProfiles: readonly MigProfileSpec[];
+  /**
+   * Extended resource the vendor's device plugin advertises the accelerator as.
+   * @default `nvidia.com/gpu` for NVIDIA, `huawei.com/Ascend910` for Huawei (see `deviceResourceName`)
+   */
+  readonly resourceName?: string;
+  /**
+   * Devices the device plugin advertises for one accelerator package: 2 for the Ascend 910C,
+   * whose two dies each show up as one NPU (MindCluster labels an 8 x 910C server
+   * `accelerator-type=module-a3-16-super-pod`: 16 NPUs a node).
+   * @default 1
+   */
+  readonly devicesPerPackage?: number;
 }
 
 /** Compute slices per MIG-capable GPU (MIG user guide). */
@@ -82,6 +99,25 @@ const MODELS: readonly GpuModelSpec[] = [
   // GB200, per GPU: 186 GB; a superchip (1 Grace + 2 B200) draws about 2.7 kW, so about
   // 1,350 W per GPU including its share of the Grace CPU; MIG 1g.23gb..7g.186gb (domain.md s2).
   { name: 'GB200-186GB', vendor: 'nvidia', product: 'NVIDIA-GB200', memoryGb: 186, tdpW: 1350, migProfiles: migLadder([23, 47, 47, 93, 93, 186]) },
+  // Huawei Ascend 910B: 64 GB HBM2e, no MIG (vNPU slices instead, not modelled); board power
+  // 310-400 W as sources disagree, so power planning takes the upper figure (domain.md s2).
+  // Its device plugin advertises it as huawei.com/Ascend910 (domain.md s7).
+  { name: 'Ascend-910B-64GB', vendor: 'huawei', product: 'Ascend910B', memoryGb: 64, tdpW: 400, migProfiles: [], resourceName: ASCEND910_RESOURCE },
+  // Huawei Ascend 910C: two 910B dies in one package, 128 GB, no MIG (domain.md s2). No board
+  // power is published in our sources: two 910B dies at 400 W each, 800 W (derived). The A3
+  // device plugin shows each die as one NPU, so a package counts as two huawei.com/Ascend910
+  // (Ascend/mind-cluster docs: an Atlas 900 A3 SuperPoD node holds eight dual-die modules and is
+  // labelled module-a3-16-super-pod; jobs take 1 to 16 NPUs of it).
+  {
+    name: 'Ascend-910C-128GB',
+    vendor: 'huawei',
+    product: 'Ascend910C',
+    memoryGb: 128,
+    tdpW: 800,
+    migProfiles: [],
+    resourceName: ASCEND910_RESOURCE,
+    devicesPerPackage: 2,
+  },
 ];
 
 const BY_NAME = new Map(MODELS.map((m) => [m.name, m]));
@@ -99,6 +135,16 @@ export function gpuModel(name: string): GpuModelSpec {
   const found = BY_NAME.get(name);
   if (!found) throw unknownNameError('GPU model', name, [...BY_NAME.keys()]);
   return found;
+}
+
+/** The extended resource the model's device plugin advertises (before any GPU sharing). */
+export function deviceResourceName(model: GpuModelSpec): string {
+  return model.resourceName ?? (model.vendor === 'huawei' ? ASCEND910_RESOURCE : NVIDIA_GPU_RESOURCE);
+}
+
+/** Devices the device plugin advertises per accelerator package (2 for a dual-die 910C). */
+export function devicesPerPackage(model: GpuModelSpec): number {
+  return model.devicesPerPackage ?? 1;
 }
 
 /** True when the model supports MIG partitioning. */

@@ -6,8 +6,35 @@
 import { GpuModelSpec, gpuModel } from './gpu-models';
 import { unknownNameError } from './lookup';
 
-/** Where an NVLink domain ends: inside one server (HGX) or across a whole rack (NVL72). */
-export type NvlinkScope = 'server' | 'rack';
+/**
+ * Where a scale-up domain (NVLink, or Huawei's HCCS) ends: inside one server (HGX, Atlas 800T
+ * A2), across a whole rack (GB200 NVL72) or across several racks (CloudMatrix 384).
+ */
+export type NvlinkScope = 'server' | 'rack' | 'multi-rack';
+
+/** The scale-up interconnect: NVIDIA NVLink or Huawei HCCS (Huawei Cache Coherence System). */
+export type ScaleUpFabric = 'nvlink' | 'hccs';
+
+/**
+ * What a rack- or multi-rack-scale domain needs beside its compute servers: the fabric's
+ * switches (NVL72: 9 NVLink switch trays in the rack; CloudMatrix 384: 4 racks of switches),
+ * with the rack space and power they take, and how the compute servers spread over racks.
+ */
+export interface ScaleUpSystemSpec {
+  /** Racks the domain's servers fill: 1 for an NVL72, 12 for a CloudMatrix 384. */
+  readonly computeRacks: number;
+  /** Servers of the domain in each compute rack (and nothing else runs there). */
+  readonly serversPerComputeRack: number;
+  /** Racks holding only the fabric's switches, beside the compute racks (0 when they share the compute racks). */
+  readonly switchRacks: number;
+  /** Rack units the fabric takes in each compute rack (9 x 1U NVLink switch trays in an NVL72). */
+  readonly fabricUPerComputeRack: number;
+  /**
+   * Most power the fabric and rack infrastructure draw for one domain, in kW: spread evenly
+   * over the switch racks, or over the compute racks when there are none.
+   */
+  readonly fabricMaxPowerKw: number;
+}
 
 export interface PlatformSpec {
   /** Catalog key, e.g. `hgx-h100`. */
@@ -24,6 +51,25 @@ export interface PlatformSpec {
   readonly nvlinkScope: NvlinkScope;
   /** Cooling the platform needs; `undefined` when air or liquid will do. */
   readonly requiresCooling?: 'liquid';
+  /** The scale-up interconnect. @default 'nvlink' for NVIDIA, 'hccs' for Huawei (see `scaleUpFabric`) */
+  readonly fabric?: ScaleUpFabric;
+  /** Switches, racks and power of a rack- or multi-rack-scale domain; none for server-scoped ones. */
+  readonly scaleUp?: ScaleUpSystemSpec;
+  /**
+   * The `accelerator-type` node label Huawei's MindCluster (device plugin, Volcano) reads, e.g.
+   * `module-910b-8`; only for Ascend platforms.
+   */
+  readonly acceleratorType?: string;
+}
+
+/** GB200 NVL72 rack power we plan for, in kW (see the catalog entry). */
+const NVL72_RACK_KW = 132;
+/** CloudMatrix 384 system power in kW (SemiAnalysis: 559 kW) and our per-server share. */
+const CM384_SYSTEM_KW = 559;
+const CM384_SERVER_KW = 9.5;
+
+function round1(n: number): number {
+  return Math.round(n * 10) / 10;
 }
 
 function hgx(name: string, model: string, heightU: number, maxPowerKw: number): PlatformSpec {
@@ -48,6 +94,12 @@ const PLATFORMS: readonly PlatformSpec[] = [
   hgx('dgx-b200', 'B200-180GB', 10, 14.3),
   // GB200 NVL72: 18 x 1U compute trays of 4 B200-class GPUs (2 Grace + 4 GPUs), up to 5.4 kW a
   // tray; the whole rack is one NVLink domain of 72 GPUs; liquid cooled (domain.md s3).
+  // The rack: about 120-132 kW (domain.md s3); 132 kW is what its power shelves deliver
+  // (introl.com, "Why the NVIDIA GB300 NVL72 matters", citing Supermicro: 8 power shelves,
+  // 132 kW DC) and what we plan for. The 18 trays draw 97.2 kW; the remaining 34.8 kW is
+  // booked to the rack's fabric and infrastructure: the 9 NVLink switch trays (1U each, two
+  // NVLink switch chips a tray: setloop.io, "NVIDIA GB200 NVL72: Blackwell at rack scale"),
+  // power-shelf conversion losses and management. No source splits that remainder further.
   {
     name: 'gb200-nvl72',
     gpuModel: gpuModel('GB200-186GB'),
@@ -57,6 +109,42 @@ const PLATFORMS: readonly PlatformSpec[] = [
     nvlinkDomainGpus: 72,
     nvlinkScope: 'rack',
     requiresCooling: 'liquid',
+    fabric: 'nvlink',
+    scaleUp: { computeRacks: 1, serversPerComputeRack: 18, switchRacks: 0, fabricUPerComputeRack: 9, fabricMaxPowerKw: round1(NVL72_RACK_KW - 18 * 5.4) },
+  },
+  // Huawei Atlas 800T A2 training server: 8 Ascend 910B joined by HCCS inside the server, one
+  // scale-up domain per server (MindCluster: accelerator-type module-910b-8). Height 4U and
+  // 7.8 kW are this model's assumptions, not sourced: the HGX chassis envelope with 400 W parts,
+  // as for hgx-h20 (10.2 kW - 8 x 0.3 kW); verify against Huawei's datasheet before building.
+  {
+    name: 'atlas-800t-a2',
+    gpuModel: gpuModel('Ascend-910B-64GB'),
+    gpusPerServer: 8,
+    heightU: 4,
+    maxPowerKw: 7.8,
+    nvlinkDomainGpus: 8,
+    nvlinkScope: 'server',
+    fabric: 'hccs',
+    acceleratorType: 'module-910b-8',
+  },
+  // Huawei CloudMatrix 384 (Atlas 900 A3 SuperPoD): 384 Ascend 910C in 48 servers of 8 over 16
+  // racks, 12 of compute and 4 of network, one HCCS supernode, about 559 kW in all (domain.md
+  // s3; SemiAnalysis via Capacity Media, 2025-07-28: 16 racks, 12 compute, four networking,
+  // 559 kW; 6,912 optical transceivers). So 4 servers a compute rack. Published figures stop at
+  // the system: the split below is this model's assumption. A server: 8 x 910C at 0.8 kW plus
+  // 4 Kunpeng CPUs, memory, NICs, fans and its optics, 9.5 kW; 48 of them draw 456 kW, and the 4
+  // network racks carry the other 103 kW (25.75 kW each). Server height 8U is assumed too.
+  {
+    name: 'cloudmatrix-384',
+    gpuModel: gpuModel('Ascend-910C-128GB'),
+    gpusPerServer: 8,
+    heightU: 8,
+    maxPowerKw: CM384_SERVER_KW,
+    nvlinkDomainGpus: 384,
+    nvlinkScope: 'multi-rack',
+    fabric: 'hccs',
+    scaleUp: { computeRacks: 12, serversPerComputeRack: 4, switchRacks: 4, fabricUPerComputeRack: 0, fabricMaxPowerKw: round1(CM384_SYSTEM_KW - 48 * CM384_SERVER_KW) },
+    acceleratorType: 'module-a3-16-super-pod',
   },
 ];
 
@@ -80,4 +168,14 @@ export function platform(name: string): PlatformSpec {
 /** Nodes of this platform that make one NVLink domain (1 for HGX, 18 trays for NVL72). */
 export function serversPerNvlinkDomain(spec: PlatformSpec): number {
   return spec.nvlinkDomainGpus / spec.gpusPerServer;
+}
+
+/** The platform's scale-up interconnect: its own, or NVLink for NVIDIA and HCCS for Huawei parts. */
+export function scaleUpFabric(spec: PlatformSpec): ScaleUpFabric {
+  return spec.fabric ?? (spec.gpuModel.vendor === 'huawei' ? 'hccs' : 'nvlink');
+}
+
+/** Most power one whole scale-up domain draws, in kW: its servers plus its fabric. */
+export function scaleUpDomainMaxPowerKw(spec: PlatformSpec): number {
+  return serversPerNvlinkDomain(spec) * spec.maxPowerKw + (spec.scaleUp?.fabricMaxPowerKw ?? 0);
 }

@@ -100,8 +100,18 @@ export function usesMig(config: DevicePluginConfig): boolean {
 
 /** The config as the YAML file the plugin reads, keys in the order they were built. */
 export function devicePluginConfigYaml(config: DevicePluginConfig): string {
-  return stringify(config, { aliasDuplicateObjects: false, lineWidth: 0 });
+  // A fleet has a handful of distinct configs but renders them for every site: YAML
+  // rendering was a tenth of building the stacks. The JSON of a config determines its YAML.
+  const key = JSON.stringify(config);
+  let yaml = renderedConfigs.get(key);
+  if (yaml === undefined) {
+    yaml = stringify(config, { aliasDuplicateObjects: false, lineWidth: 0 });
+    renderedConfigs.set(key, yaml);
+  }
+  return yaml;
 }
+
+const renderedConfigs = new Map<string, string>();
 
 // ---------------------------------------------------------------------------------------------
 // Validation: every reason the plugin would refuse the file, or silently not do what it says.

@@ -161,9 +161,11 @@ describe('the reference fleet synthesized', () => {
     for (const name of out.stacks) {
       const provider = out.readStack(name).provider.kubernetes;
       expect(provider).toEqual([{ config_path: '~/.kube/config', config_context: name }]);
+      expect(out.readStack(name).terraform.backend).toEqual({ local: { path: `../../../terraform.${name}.tfstate` } });
     }
     const all = fs.readFileSync(path.join(out.outdir, 'stacks', 'yiwu-dc01', 'cdk.tf.json'), 'utf8');
     expect(all).not.toMatch(/token|client_key|password|client_certificate/);
+    expect(all).not.toContain(process.cwd());
   });
 
   it('reports the site capacity as a stack output equal to the report', () => {

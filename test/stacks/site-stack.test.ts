@@ -45,6 +45,7 @@ describe('SiteStack', () => {
     const { stack } = build();
     const training = stack.inventory.variables.nodes_training['lab-01-rack-001-u01'];
     expect(training).toEqual({
+      'gpu-fleet.io/block': 'row-01-a',
       'gpu-fleet.io/gpu-count': '8',
       'gpu-fleet.io/gpu-product': 'NVIDIA-H100-80GB-HBM3',
       'gpu-fleet.io/nvlink-domain': 'rack-001-u01-nvlink',

@@ -1,0 +1,169 @@
+/**
+ * Two scoped shortcuts through cdktf's token machinery for a fleet synth, both neutral for the
+ * output: `leanSynth(fn)` runs `fn` (building the stacks, or `app.synth()`) with
+ *
+ * 1. no token creation stack traces. cdktf records a complete stack trace
+ *    (Error.stackTraceLimit = MAX_SAFE_INTEGER, formatted at once) for every token it creates:
+ *    every Lazy, Intrinsic and ComplexObject, and a provider resource such as
+ *    kubernetes_daemon_set_v1 creates hundreds of the latter eagerly, one per nested block. The
+ *    traces are only read to decorate the message of a token that fails to resolve. In a synth
+ *    of the reference fleet they cost about 0.5 s (more under ts-node, whose source-map-support
+ *    maps every frame). This extends `new App({ stackTraces: false })`, which covers construct
+ *    metadata only, to tokens. Set GPU_FLEET_TOKEN_STACK_TRACES=1 to keep them when debugging a
+ *    resolution error.
+ *
+ * 2. a fast path for plain data in token resolution. cdktf resolves a stack's JSON three times
+ *    (a "preparing" pass over every element, each element's fragment, then the merged whole),
+ *    allocating two contexts and running three regular expressions per string, number and key,
+ *    whether or not the value holds a token. `fastResolve` walks plain data itself and hands
+ *    every value that is, or may encode, a token (a resolvable object, a string with a token
+ *    marker, `${` or an encoded number token, a token number, a list or map token, anything
+ *    that is not a plain object, array or primitive) to cdktf's own resolve, unchanged. For
+ *    plain data cdktf's resolve is a copy that drops `undefined` members and elements, which is
+ *    what the fast path does. Set GPU_FLEET_CDKTF_RESOLVE=1 to use cdktf's resolve throughout.
+ *
+ * Both patch a function of a cdktf module (0.21.0) that its callers look up at call time, and
+ * restore it when `fn` returns or throws. test/stacks/lean-synth.test.ts checks that the fast
+ * path resolves exactly as cdktf does, on every element of real stacks and on edge cases.
+ */
+import type { IConstruct } from 'constructs';
+import { DefaultTokenResolver, ITokenResolver, StringConcat, Token, Tokenization } from 'cdktf';
+
+type Resolve = (scope: IConstruct, obj: unknown, preparing?: boolean) => unknown;
+interface ResolveOptions {
+  readonly scope: IConstruct;
+  readonly prefix?: string[];
+  readonly resolver: ITokenResolver;
+  readonly preparing: boolean;
+}
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+/** The module every cdktf token calls `captureStackTrace` through. */
+const stackTraceModule: { captureStackTrace: (below?: unknown) => string[] } = require('cdktf/lib/tokens/private/stack-trace');
+/** The module TerraformStack (prepareStack, toTerraform) calls `resolve` through. */
+const tokensModule: { resolve: Resolve } = require('cdktf/lib/_tokens');
+/** cdktf's resolver itself, which takes the key path of a value inside a bigger one. */
+const resolveModule: { resolve: (obj: unknown, options: ResolveOptions) => unknown } = require('cdktf/lib/tokens/private/resolve');
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** What _tokens.resolve resolves with (a DefaultTokenResolver holds nothing but its concat). */
+const RESOLVER = new DefaultTokenResolver(new StringConcat());
+
+const cdktfResolve: Resolve = tokensModule.resolve;
+const noTrace = (): string[] => [];
+
+/** Runs `fn` with token stack traces off and the fast resolve path on (see the file comment). */
+export function leanSynth<T>(fn: () => T): T {
+  const traces = !process.env.GPU_FLEET_TOKEN_STACK_TRACES && stackTraceModule.captureStackTrace !== noTrace;
+  const resolve = !process.env.GPU_FLEET_CDKTF_RESOLVE && tokensModule.resolve !== fastResolve;
+  const savedTrace = stackTraceModule.captureStackTrace;
+  const savedResolve = tokensModule.resolve;
+  if (traces) stackTraceModule.captureStackTrace = noTrace;
+  if (resolve) tokensModule.resolve = fastResolve;
+  try {
+    return fn();
+  } finally {
+    if (traces) stackTraceModule.captureStackTrace = savedTrace;
+    if (resolve) tokensModule.resolve = savedResolve;
+  }
+}
+
+/** Returned by `plain` for a value it leaves to cdktf. */
+const DEFER = Symbol('defer to cdktf');
+
+/** What cdktf's resolve(scope, obj, preparing) returns, computed without it for plain data. */
+export function fastResolve(scope: IConstruct, obj: unknown, preparing = false): unknown {
+  const out = plain(obj, { scope, preparing, keys: [] });
+  return out === DEFER ? cdktfResolve(scope, obj, preparing) : out;
+}
+
+/** Where `plain` is: `keys` is the key path from the value resolved, pushed and popped on the way. */
+interface At {
+  readonly scope: IConstruct;
+  readonly preparing: boolean;
+  readonly keys: Array<string | number>;
+}
+
+/** Number tokens, as cdktf finds them in strings (encoding.ts NUMBER_TOKEN_REGEX). */
+const NUMBER_IN_STRING = /[-|\d|.+]+(e[-|\d|.|e|E|+]+)/g;
+const HAS_NUMBER_IN_STRING = /[-|\d|.+]e[-|\d|.|e|E|+]/;
+
+/** True when cdktf's resolve could return anything but `s` itself, or throw. */
+function stringNeedsCdktf(s: string): boolean {
+  if (s.includes('TfToken[') || s.includes('${')) return true;
+  if (s === Token.STRING_MAP_TOKEN_VALUE || s === Token.ANY_MAP_TOKEN_VALUE) return true;
+  if (HAS_NUMBER_IN_STRING.test(s)) {
+    for (const m of s.matchAll(NUMBER_IN_STRING)) if (numberNeedsCdktf(parseFloat(m[0]))) return true;
+  }
+  return false;
+}
+
+/**
+ * Token numbers (and list token numbers) are NaN-boxed doubles whose top 16 bits are 0xfdff
+ * (0xfbff): negative, at most -1.9 * 2^960 (about -1.8e289). Anything above that is a number.
+ */
+const SMALLEST_PLAIN_NUMBER = -1e289;
+
+function numberNeedsCdktf(n: number): boolean {
+  if (n > SMALLEST_PLAIN_NUMBER && n !== Token.NUMBER_MAP_TOKEN_VALUE) return false;
+  return n === Token.NUMBER_MAP_TOKEN_VALUE || Token.isUnresolved(n) || Token.isUnresolved([n]) || Number.isNaN(n);
+}
+
+/**
+ * A copy of `value` as cdktf's resolve would return it. Values cdktf would treat specially are
+ * resolved by cdktf itself, with their key path (so that its errors name the same place), as a
+ * whole (a list or map token is its enclosing array or object); DEFER when that is `value`.
+ */
+function plain(value: unknown, at: At): unknown {
+  switch (typeof value) {
+    case 'undefined':
+    case 'boolean':
+      return value;
+    case 'string':
+      return stringNeedsCdktf(value) ? DEFER : value;
+    case 'number':
+      return numberNeedsCdktf(value) ? DEFER : value;
+    case 'object':
+      break;
+    default:
+      return DEFER; // functions (cdktf throws), bigints, symbols
+  }
+  if (value === null) return null;
+  // cdktf stops a cycle (or too deep a structure) past 200 levels: let it.
+  if (at.keys.length >= 200) return DEFER;
+  if (Array.isArray(value)) {
+    if (Object.getPrototypeOf(value) !== Array.prototype) return DEFER;
+    // A list token is an array holding an encoded element: cdktf resolves the array as a whole.
+    for (const x of value) if ((typeof x === 'string' && x.includes('TfToken[')) || (typeof x === 'number' && numberNeedsCdktf(x))) return DEFER;
+    const out: unknown[] = [];
+    for (let i = 0; i < value.length; i++) {
+      const r = member(value[i], i, at);
+      if (r !== undefined) out.push(r);
+    }
+    return out;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return DEFER; // tokens, constructs, dates, class instances
+  const record = value as Record<string, unknown>;
+  if (Tokenization.isResolvable(record) || (record._children !== undefined && record._metadata !== undefined)) return DEFER;
+  // Keys are resolved too, and a map token is a key: cdktf resolves such an object as a whole.
+  const keys = Object.keys(record);
+  for (const k of keys) if (stringNeedsCdktf(k)) return DEFER;
+  const out: Record<string, unknown> = {};
+  for (const k of keys) {
+    const r = member(record[k], k, at);
+    if (r !== undefined) out[k] = r;
+  }
+  return out;
+}
+
+/** `plain` of a member at `key`, or cdktf's resolve of it, with its key path, when it defers. */
+function member(value: unknown, key: string | number, at: At): unknown {
+  at.keys.push(key);
+  try {
+    const r = plain(value, at);
+    return r === DEFER ? resolveModule.resolve(value, { scope: at.scope, prefix: at.keys.map(String), resolver: RESOLVER, preparing: at.preparing }) : r;
+  } finally {
+    at.keys.pop();
+  }
+}

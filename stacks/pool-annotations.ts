@@ -1,0 +1,50 @@
+/**
+ * Node annotations of one pool (the `superPodID` of Ascend supernode members), the way
+ * PoolNodes sets labels: one `kubernetes_annotations` resource with `for_each` over the
+ * inventory variable `node_annotations_<pool>` (hostname -> annotations).
+ */
+import { TerraformIterator } from 'cdktf';
+import { Annotations } from '@cdktf/provider-kubernetes/lib/annotations';
+import { Construct } from 'constructs';
+import type { NodePool } from '../constructs/node-pool';
+import { nodeAnnotations } from './node-labels';
+import type { NodeInventory } from './node-inventory';
+import { FIELD_MANAGER } from './pool-nodes';
+
+export interface PoolAnnotationsProps {
+  readonly pool: NodePool;
+  readonly inventory: NodeInventory;
+}
+
+/** True when some node of `pool` carries a fleet annotation. */
+export function poolHasAnnotations(pool: NodePool): boolean {
+  return pool.servers.some((s) => Object.keys(nodeAnnotations(pool, s)).length > 0);
+}
+
+export class PoolAnnotations extends Construct {
+  /** Inventory variable name: `node_annotations_<pool id with '-' as '_'>`. */
+  public readonly variableName: string;
+  public readonly annotations: Annotations;
+
+  constructor(scope: Construct, id: string, props: PoolAnnotationsProps) {
+    super(scope, id);
+    const { pool } = props;
+    const nodes: Record<string, Record<string, string>> = {};
+    for (const server of pool.servers) {
+      const a = nodeAnnotations(pool, server);
+      if (Object.keys(a).length > 0) nodes[server.hostname] = a;
+    }
+    this.variableName = `node_annotations_${pool.node.id.replace(/-/g, '_')}`;
+    const variable = props.inventory.addNodes(this.variableName, `Node annotations of pool ${pool.node.id}: hostname -> annotations`, nodes);
+    const each = TerraformIterator.fromMap(variable.value);
+    this.annotations = new Annotations(this, 'node-annotations', {
+      forEach: each,
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name: each.key },
+      annotations: each.value,
+      fieldManager: FIELD_MANAGER,
+      force: true,
+    });
+  }
+}

@@ -1,0 +1,27 @@
+import { platform, platforms, serversPerNvlinkDomain } from '../../../constructs/catalog/platforms';
+
+describe('platform', () => {
+  it('finds an HGX platform: 8 GPUs, one NVLink domain per server', () => {
+    expect(platform('hgx-h100')).toMatchObject({ gpusPerServer: 8, heightU: 8, maxPowerKw: 10.2, nvlinkDomainGpus: 8, nvlinkScope: 'server' });
+    expect(platform('hgx-h100').gpuModel.name).toBe('H100-80GB');
+    expect(serversPerNvlinkDomain(platform('hgx-h200'))).toBe(1);
+  });
+
+  it('finds GB200 NVL72: 18 liquid-cooled trays of 4 GPUs make one rack-wide domain of 72', () => {
+    const nvl = platform('gb200-nvl72');
+    expect(nvl).toMatchObject({ gpusPerServer: 4, heightU: 1, nvlinkDomainGpus: 72, nvlinkScope: 'rack', requiresCooling: 'liquid' });
+    expect(serversPerNvlinkDomain(nvl)).toBe(18);
+  });
+
+  it('fails when the name is unknown, listing every known platform', () => {
+    const known = platforms()
+      .map((p) => p.name)
+      .sort()
+      .join(', ');
+    expect(() => platform('hgx-h300')).toThrow(`unknown platform "hgx-h300", expected one of: ${known}`);
+  });
+
+  it('has whole-number NVLink domains for every platform', () => {
+    for (const p of platforms()) expect(Number.isInteger(serversPerNvlinkDomain(p))).toBe(true);
+  });
+});

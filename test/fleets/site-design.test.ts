@@ -1,0 +1,170 @@
+import { Cooling } from '../../constructs/cooling';
+import { Fleet } from '../../constructs/fleet';
+import { GpuSharing } from '../../constructs/gpu-sharing';
+import { Site } from '../../constructs/site';
+import { Taint } from '../../constructs/taint';
+import { FleetValidationError, formatViolation } from '../../constructs/violations';
+import { AIR_HGX_RACKS, buildFleet, buildSite, LIQUID_HGX_RACKS, SiteDesign, TRAINING_POOL } from '../../fleets/site-design';
+import { thrownLines, validationLines } from '../support/tiny-fleet';
+
+const base: SiteDesign = { id: 'lab-01', region: 'xinjiang', zone: 'hami-yiwu', utilityCapacityMw: 1, pue: 1.3, platform: 'hgx-h100', servers: 10, racks: AIR_HGX_RACKS };
+
+describe('buildSite', () => {
+  it('builds feeds per row, racks and servers bottom-up, and one training pool by default', () => {
+    const fleet = new Fleet('f');
+    const site = buildSite(fleet, base);
+    // 10 servers, 2 a rack: 5 racks; 8 racks a row: 1 row, one A and one B feed.
+    expect(site.feeds.map((f) => f.node.id)).toEqual(['row-01-a', 'row-01-b']);
+    expect(site.racks.map((r) => r.node.id)).toEqual(['rack-001', 'rack-002', 'rack-003', 'rack-004', 'rack-005']);
+    expect(site.racks[0].servers.map((s) => [s.node.id, s.positionU])).toEqual([
+      ['u01', 1],
+      ['u09', 9],
+    ]);
+    expect(site.pools.map((p) => [p.node.id, p.servers.length, String(p.taints[0])])).toEqual([['training', 10, 'gpu-fleet.io/workload=training:NoSchedule']]);
+    expect(validationLines(fleet)).toEqual([]);
+  });
+
+  it('splits servers between pools, counted pools from the end of the site', () => {
+    const fleet = new Fleet('f');
+    const site = buildSite(fleet, { ...base, pools: [TRAINING_POOL, { name: 'inference', servers: 3, sharing: GpuSharing.timeSlicing(4) }] });
+    const [inference, training] = site.pools;
+    expect(inference.node.id).toBe('inference');
+    expect(inference.servers.map((s) => s.hostname)).toEqual(['lab-01-rack-004-u09', 'lab-01-rack-005-u01', 'lab-01-rack-005-u09']);
+    expect(training.servers).toHaveLength(7);
+    expect(validationLines(fleet)).toEqual([]);
+  });
+
+  it('starts a new pair of feeds for every row of racks', () => {
+    const site = buildSite(new Fleet('f'), { ...base, servers: 21, racks: LIQUID_HGX_RACKS });
+    // 21 servers, 4 a rack: 6 racks; 5 racks a row: 2 rows.
+    expect(site.feeds.map((f) => f.node.id)).toEqual(['row-01-a', 'row-01-b', 'row-02-a', 'row-02-b']);
+    expect(site.racks.map((r) => r.feedA.node.id)).toEqual(['row-01-a', 'row-01-a', 'row-01-a', 'row-01-a', 'row-01-a', 'row-02-a']);
+    expect(site.racks[5].servers).toHaveLength(1);
+  });
+
+  it('rejects every problem of a design at once, with the site props, and leaves nothing in the fleet', () => {
+    const fleet = new Fleet('f');
+    const lines = thrownLines(() =>
+      buildSite(fleet, {
+        ...base,
+        platform: 'hgx-h300',
+        servers: 0,
+        pue: 0.5,
+        racks: { ...AIR_HGX_RACKS, serversPerRack: 2.5, racksPerRow: -1, feedVoltageV: Number.NaN, feedAmperageA: 0 },
+        pools: [
+          { name: 'a', servers: 1.5 },
+          { name: 'b', servers: -2 },
+        ],
+      }),
+    );
+    expect(lines).toEqual([
+      expect.stringMatching(/^lab-01: unknown platform, got "hgx-h300", expected one of .*hgx-h100, hgx-h20, hgx-h200/),
+      'lab-01: servers must be a whole number >= 1, got 0, expected an integer >= 1',
+      'lab-01: racks.serversPerRack must be a whole number >= 1, got 2.5, expected an integer >= 1',
+      'lab-01: racks.racksPerRow must be a whole number >= 1, got -1, expected an integer >= 1',
+      'lab-01: racks.feedVoltageV must be a positive number, got NaN, expected a finite number > 0',
+      'lab-01: racks.feedAmperageA must be a positive number, got 0, expected a finite number > 0',
+      'lab-01: pool a servers must be a whole number >= 1, got 1.5, expected an integer >= 1',
+      'lab-01: pool b servers must be a whole number >= 1, got -2, expected an integer >= 1',
+      'lab-01: exactly one pool must take the remaining servers (leave out its `servers`), got [], expected one pool without a server count',
+      'lab-01: pue is out of range, got 0.5, expected a number from 1 to 3',
+    ]);
+    expect(fleet.node.children).toHaveLength(0);
+  });
+
+  it('rejects pools that take every server, and two pools without a count', () => {
+    expect(thrownLines(() => buildSite(new Fleet('f'), { ...base, pools: [TRAINING_POOL, { name: 'x', servers: 10 }] }))).toEqual([
+      'lab-01: pools with a server count take every server, got 10, expected fewer than 10',
+    ]);
+    expect(thrownLines(() => buildSite(new Fleet('f'), { ...base, pools: [TRAINING_POOL, { name: 'x' }] }))).toEqual([
+      'lab-01: exactly one pool must take the remaining servers (leave out its `servers`), got ["training", "x"], expected one pool without a server count',
+    ]);
+  });
+
+  it('rejects more servers per rack than the rack holds', () => {
+    expect(thrownLines(() => buildSite(new Fleet('f'), { ...base, racks: { ...AIR_HGX_RACKS, serversPerRack: 4, rackHeightU: 30 } }))).toEqual([
+      'lab-01: racks.serversPerRack servers of 8U do not fit in a rack, got "32U", expected at most 30U',
+    ]);
+  });
+
+  it("rejects every pool's bad props at once and removes the half-built site", () => {
+    const fleet = new Fleet('f');
+    const lines = thrownLines(() =>
+      buildSite(fleet, {
+        ...base,
+        pools: [
+          { name: 'training', labels: { 'gpu-fleet.io/pool': 'x' } },
+          { name: 'Inference', servers: 2, sharing: GpuSharing.timeSlicing(1), taints: [Taint.noSchedule('a b')] },
+        ],
+      }),
+    );
+    expect(lines).toEqual([
+      `lab-01/Inference: pool name is not a valid DNS-1123 label, got "Inference", expected at most 63 characters of a-z, 0-9 and '-', starting and ending with a letter or digit`,
+      'lab-01/Inference: time-slicing replicas must be a whole number >= 2, got 1, expected an integer >= 2',
+      expect.stringMatching(/^lab-01\/Inference: taint key is not a valid label key, got "a b", expected /),
+      'lab-01/training: label key uses the prefix gpu-fleet.io/, which the fleet manages itself, got "gpu-fleet.io/pool", expected a key outside gpu-fleet.io/, topology.kubernetes.io/, nvidia.com/, kubernetes.io/',
+    ]);
+    expect(fleet.node.children).toHaveLength(0);
+    // The name is free again: a fixed design builds.
+    expect(buildSite(fleet, base).node.id).toBe('lab-01');
+  });
+
+  it('rejects a rack height the Rack refuses, with the rack path', () => {
+    const fleet = new Fleet('f');
+    expect(thrownLines(() => buildSite(fleet, { ...base, racks: { ...AIR_HGX_RACKS, rackHeightU: 120 } }))).toEqual([
+      'lab-01/rack-001: heightU is taller than any rack, got 120, expected at most 100',
+    ]);
+    expect(fleet.node.children).toHaveLength(0);
+  });
+
+  it('does not remove an existing site when a design reuses its name', () => {
+    const fleet = new Fleet('f');
+    const first = buildSite(fleet, base);
+    expect(thrownLines(() => buildSite(fleet, base))).toEqual(['lab-01: site name is already used in the fleet, got "lab-01", expected a name not used by another construct there']);
+    expect(fleet.node.children).toEqual([first]);
+  });
+});
+
+describe('buildFleet', () => {
+  it('builds every designed site of a valid fleet', () => {
+    const fleet = buildFleet('two', [base, { ...base, id: 'lab-02' }], { kubeconfigPath: '/etc/kube' });
+    expect(fleet.name).toBe('two');
+    expect(fleet.kubeconfigPath).toBe('/etc/kube');
+    expect(fleet.node.children.filter((c) => c instanceof Site).map((c) => c.node.id)).toEqual(['lab-01', 'lab-02']);
+    expect(fleet.validate()).toEqual([]);
+  });
+
+  it('reports all violations of a fleet with several broken sites at once', () => {
+    let error: FleetValidationError | undefined;
+    try {
+      buildFleet('broken', [
+        // Constructor problems of the design and of the site props.
+        { ...base, id: 'bad-design', platform: 'hgx-h300', pue: 0.8 },
+        // Constructor problems of a pool.
+        { ...base, id: 'bad-pool', pools: [{ name: 'training', sharing: GpuSharing.mps(1), labels: { 'kubernetes.io/hostname': 'x' } }] },
+        // Builds, but breaks cross-construct rules: feeds of 30 A (13.8 kW) for racks of 20.4 kW,
+        // cooling of 15 kW, and a utility connection of 0.02 MW.
+        { ...base, id: 'overloaded', servers: 2, utilityCapacityMw: 0.02, racks: { ...AIR_HGX_RACKS, feedAmperageA: 30, cooling: Cooling.air(15) } },
+        // Valid.
+        { ...base, id: 'good' },
+        // A second site of an existing name.
+        { ...base, id: 'good' },
+      ]);
+    } catch (e) {
+      error = e as FleetValidationError;
+    }
+    expect(error).toBeInstanceOf(FleetValidationError);
+    expect(error!.violations.map(formatViolation)).toEqual([
+      expect.stringMatching(/^bad-design: unknown platform, got "hgx-h300", expected one of /),
+      'bad-design: pue is out of range, got 0.8, expected a number from 1 to 3',
+      'bad-pool/training: mps replicas must be a whole number >= 2, got 1, expected an integer >= 2',
+      'bad-pool/training: label key uses the prefix kubernetes.io/, which the fleet manages itself, got "kubernetes.io/hostname", expected a key outside gpu-fleet.io/, topology.kubernetes.io/, nvidia.com/, kubernetes.io/',
+      'good: site name is already used in the fleet, got "good", expected a name not used by another construct there',
+      'overloaded: site draws more than its utility capacity (IT load x PUE 1.3), got "0.027 MW", expected at most 0.02 MW',
+      'overloaded/row-01-a: feed is overloaded: with 2N power side A alone must carry racks rack-001, got "20.4 kW", expected at most 17.3 kW available',
+      'overloaded/row-01-b: feed is overloaded: with 2N power side B alone must carry racks rack-001, got "20.4 kW", expected at most 17.3 kW available',
+      'overloaded/rack-001: rack draws more than its air cooling removes, got "20.4 kW", expected at most 15 kW',
+    ]);
+    expect(error!.message.split('\n')[0]).toBe('9 violations:');
+  });
+});
