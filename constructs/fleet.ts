@@ -3,7 +3,7 @@
  * The domain model lives in its own tree (plain constructs, no cdktf types); stacks read it.
  */
 import { Construct } from 'constructs';
-import { collectViolations, FleetValidationError, Violation } from './violations';
+import { collectViolations, enclosing, FleetValidationError, Violation } from './violations';
 
 export interface FleetProps {
   /**
@@ -17,10 +17,7 @@ export interface FleetProps {
 export class Fleet extends Construct {
   /** Walks up from any construct of a fleet to the fleet. */
   public static of(c: Construct): Fleet {
-    for (let s: Construct | undefined = c; s; s = s.node.scope as Construct | undefined) {
-      if (s instanceof Fleet) return s;
-    }
-    throw new Error(`${c.node.path}: construct is not inside a Fleet`);
+    return enclosing(c, Fleet);
   }
 
   public readonly name: string;

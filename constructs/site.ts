@@ -6,7 +6,7 @@ import type { NodePool } from './node-pool';
 import type { PowerFeed } from './power-feed';
 import type { Rack } from './rack';
 import type { Server } from './server';
-import { childPath, problem, PropChecker, uniqueIdCheck } from './violations';
+import { childPath, enclosing, problem, PropChecker, uniqueIdCheck } from './violations';
 
 export interface SiteProps {
   /** Province or region, the `topology.kubernetes.io/region` label value, e.g. `xinjiang`. */
@@ -26,10 +26,7 @@ export interface SiteProps {
 export class Site extends Construct {
   /** Walks up from any construct of a site to the site. */
   public static of(c: Construct): Site {
-    for (let s: Construct | undefined = c; s; s = s.node.scope as Construct | undefined) {
-      if (s instanceof Site) return s;
-    }
-    throw new Error(`${c.node.path}: construct is not inside a Site`);
+    return enclosing(c, Site);
   }
 
   public readonly fleet: Fleet;

@@ -148,3 +148,11 @@ export function attempt<T>(into: Violation[], build: () => T): T | undefined {
     return undefined;
   }
 }
+
+/** The nearest construct of `type` at or above `c`; throws naming `c`'s path when there is none. */
+export function enclosing<T extends IConstruct>(c: IConstruct, type: abstract new (...args: never[]) => T): T {
+  for (let s: IConstruct | undefined = c; s; s = s.node.scope) {
+    if (s instanceof type) return s;
+  }
+  throw new Error(`${c.node.path}: construct is not inside a ${type.name}`);
+}

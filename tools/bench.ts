@@ -8,9 +8,11 @@
  *
  * - servers: servers in the fleet; resources: Terraform resource instances in the output,
  *   each `for_each` key counted; outputMb: bytes written (MB = 2^20 bytes);
- * - constructMs: building the fleet's domain constructs (`referenceFleet({ scale })`);
+ * - constructMs: building the fleet's domain constructs (`referenceFleet({ scale })`), without
+ *   validation, which is the first step of synth;
  * - synthMs: `synthesizeFleet` as `cdktf synth` runs it: whole-fleet validation, the stacks'
- *   constructs, cdktf's synth (token resolution, JSON) and the swap into place;
+ *   constructs and their validations, cdktf's synth (token resolution, JSON) and the swap into
+ *   place;
  * - floorMs: JSON.stringify and write of the very files synth wrote, in the same process right
  *   after it (read back, parsed, then only stringify + write to a scratch dir are timed);
  * - ratio: (constructMs + synthMs) / floorMs;

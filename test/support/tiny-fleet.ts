@@ -60,15 +60,20 @@ export function nvl72Rack(t: TinySite, id: string, trays = 18, cooling = Cooling
   return { rack, domain, trays: servers };
 }
 
-/** The violation lines of the FleetValidationError `fn` throws; fails when it throws nothing else. */
-export function thrownLines(fn: () => unknown): string[] {
+/** The FleetValidationError `fn` throws; rethrows any other error, fails when nothing is thrown. */
+export function thrownValidationError(fn: () => unknown): FleetValidationError {
   try {
     fn();
   } catch (e) {
-    if (e instanceof FleetValidationError) return e.violations.map(formatViolation);
+    if (e instanceof FleetValidationError) return e;
     throw e;
   }
   throw new Error('expected a FleetValidationError, but nothing was thrown');
+}
+
+/** The violation lines of the FleetValidationError `fn` throws. */
+export function thrownLines(fn: () => unknown): string[] {
+  return thrownValidationError(fn).violations.map(formatViolation);
 }
 
 /** The violation lines of a whole fleet's validation. */

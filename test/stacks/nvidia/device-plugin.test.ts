@@ -1,10 +1,10 @@
 import { parse } from 'yaml';
 import { GpuSharing } from '../../../constructs/gpu-sharing';
 import { MigLayout } from '../../../constructs/mig-layout';
-import { FleetValidationError } from '../../../constructs/violations';
 import { devicePluginConfig } from '../../../stacks/nvidia/device-plugin-config';
 import { NvidiaDevicePlugin, NvidiaDevicePluginProps } from '../../../stacks/nvidia/device-plugin';
 import { container, envMap, Json, kubernetesStack, mounts, onlyResource, resourcesOf, synthesize } from './synth';
+import { thrownValidationError } from '../../support/tiny-fleet';
 
 const POOLS: NvidiaDevicePluginProps['configs'] = [
   { name: 'train-exclusive', sharing: GpuSharing.exclusive() },
@@ -34,16 +34,6 @@ function hostPaths(podSpec: Json): Record<string, Json> {
   const out: Record<string, Json> = {};
   for (const v of podSpec.volume as Json[]) if (v.host_path) out[v.name] = v.host_path;
   return out;
-}
-
-function errorOf(build: () => void): FleetValidationError {
-  try {
-    build();
-  } catch (e) {
-    if (e instanceof FleetValidationError) return e;
-    throw e;
-  }
-  throw new Error('expected a FleetValidationError');
 }
 
 describe('NvidiaDevicePlugin ConfigMap', () => {
@@ -271,32 +261,32 @@ describe('NvidiaDevicePlugin MPS', () => {
 
 describe('NvidiaDevicePlugin validation', () => {
   test('fails when two pools use the same config name', () => {
-    const error = errorOf(() => new NvidiaDevicePlugin(kubernetesStack(), 'plugin', { configs: [...POOLS, { name: 'infer-ts4', sharing: GpuSharing.mps(2) }] }));
+    const error = thrownValidationError(() => new NvidiaDevicePlugin(kubernetesStack(), 'plugin', { configs: [...POOLS, { name: 'infer-ts4', sharing: GpuSharing.mps(2) }] }));
     expect(error.violations.map((v) => v.message)).toEqual(['device plugin config name "infer-ts4" is used twice, got "infer-ts4", expected unique config names']);
     expect(error.violations[0].path).toBe('site/plugin');
   });
 
   test.each([['Pool A'], ['-leading-dash'], ['x'.repeat(64)]])('fails when a config name is %j, not a label value', (name) => {
-    const error = errorOf(() => new NvidiaDevicePlugin(kubernetesStack(), 'plugin', { configs: [{ name, sharing: GpuSharing.exclusive() }] }));
+    const error = thrownValidationError(() => new NvidiaDevicePlugin(kubernetesStack(), 'plugin', { configs: [{ name, sharing: GpuSharing.exclusive() }] }));
     expect(error.violations.map((v) => v.message)).toEqual([expect.stringContaining('is not a valid label value')]);
   });
 
   test('fails when a pool config would be refused by the plugin', () => {
-    const error = errorOf(() => new NvidiaDevicePlugin(kubernetesStack(), 'plugin', { configs: [{ name: 'bad', sharing: GpuSharing.timeSlicing(1) }] }));
+    const error = thrownValidationError(() => new NvidiaDevicePlugin(kubernetesStack(), 'plugin', { configs: [{ name: 'bad', sharing: GpuSharing.timeSlicing(1) }] }));
     expect(error.violations.map((v) => v.message)).toEqual([
       'device plugin config "bad": sharing.timeSlicing.resources[0].replicas must be a whole number >= 2, got 1, expected an integer >= 2',
     ]);
   });
 
   test('fails when the default config is not one of the configs', () => {
-    const error = errorOf(() => new NvidiaDevicePlugin(kubernetesStack(), 'plugin', { configs: POOLS, defaultConfig: 'missing' }));
+    const error = thrownValidationError(() => new NvidiaDevicePlugin(kubernetesStack(), 'plugin', { configs: POOLS, defaultConfig: 'missing' }));
     expect(error.violations.map((v) => v.message)).toEqual([
       'device plugin default config is not one of the configs, got "missing", expected one of train-exclusive, infer-ts4',
     ]);
   });
 
   test('fails when the image is not pinned or the namespace is not a DNS label', () => {
-    const error = errorOf(() => new NvidiaDevicePlugin(kubernetesStack(), 'plugin', { configs: POOLS, image: 'nvcr.io/nvidia/k8s-device-plugin:latest', namespace: 'GPU' }));
+    const error = thrownValidationError(() => new NvidiaDevicePlugin(kubernetesStack(), 'plugin', { configs: POOLS, image: 'nvcr.io/nvidia/k8s-device-plugin:latest', namespace: 'GPU' }));
     expect(error.violations.map((v) => v.message)).toEqual([
       expect.stringContaining('device plugin namespace is not a valid DNS-1123 label, got "GPU"'),
       expect.stringContaining('device plugin image must be pinned, got "nvcr.io/nvidia/k8s-device-plugin:latest"'),
@@ -310,7 +300,7 @@ describe('NvidiaDevicePlugin validation', () => {
   });
 
   test('fails listing every problem at once', () => {
-    const error = errorOf(
+    const error = thrownValidationError(
       () =>
         new NvidiaDevicePlugin(kubernetesStack(), 'plugin', {
           configs: [

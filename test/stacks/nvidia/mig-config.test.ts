@@ -1,10 +1,10 @@
 import { parse } from 'yaml';
 import { gpuModel } from '../../../constructs/catalog/gpu-models';
 import { MigLayout } from '../../../constructs/mig-layout';
-import { FleetValidationError } from '../../../constructs/violations';
 import { NvidiaMigConfig, NvidiaMigConfigProps } from '../../../stacks/nvidia/mig-config';
 import { migPartedConfig } from '../../../stacks/nvidia/mig-parted-config';
 import { kubernetesStack, onlyResource, synthesize } from './synth';
+import { thrownValidationError } from '../../support/tiny-fleet';
 
 const H100 = gpuModel('H100-80GB');
 const A100_40 = gpuModel('A100-40GB');
@@ -12,16 +12,6 @@ const LAYOUTS: NvidiaMigConfigProps['layouts'] = [
   { layout: MigLayout.uniform('1g.10gb'), model: H100 },
   { layout: MigLayout.of('h100-3-2-1', { '3g.40gb': 1, '2g.20gb': 1, '1g.10gb': 2 }), model: H100 },
 ];
-
-function errorOf(build: () => void): FleetValidationError {
-  try {
-    build();
-  } catch (e) {
-    if (e instanceof FleetValidationError) return e;
-    throw e;
-  }
-  throw new Error('expected a FleetValidationError');
-}
 
 describe('NvidiaMigConfig', () => {
   test('renders one ConfigMap whose config.yaml parses back to the mig-parted config', () => {
@@ -42,7 +32,7 @@ describe('NvidiaMigConfig', () => {
   });
 
   test('fails when a layout does not fit its GPU model', () => {
-    const error = errorOf(() => new NvidiaMigConfig(kubernetesStack(), 'mig', { layouts: [{ layout: MigLayout.of('too-big', { '7g.80gb': 1, '1g.10gb': 1 }), model: H100 }] }));
+    const error = thrownValidationError(() => new NvidiaMigConfig(kubernetesStack(), 'mig', { layouts: [{ layout: MigLayout.of('too-big', { '7g.80gb': 1, '1g.10gb': 1 }), model: H100 }] }));
     expect(error.violations.map((v) => v.message)).toEqual([
       'MIG layout too-big needs more compute slices than one GPU has, got 8, expected at most 7',
       'MIG layout too-big needs more memory slices than one GPU has, got 9, expected at most 8',
@@ -52,7 +42,7 @@ describe('NvidiaMigConfig', () => {
 
   test('fails when one layout name means different partitions on two models', () => {
     const layout = MigLayout.uniform('1g.10gb');
-    const error = errorOf(
+    const error = thrownValidationError(
       () =>
         new NvidiaMigConfig(kubernetesStack(), 'mig', {
           layouts: [
@@ -65,12 +55,12 @@ describe('NvidiaMigConfig', () => {
   });
 
   test('fails when a layout name is not a valid label value', () => {
-    const error = errorOf(() => new NvidiaMigConfig(kubernetesStack(), 'mig', { layouts: [{ layout: MigLayout.of('three and one', { '3g.40gb': 1, '1g.10gb': 1 }), model: H100 }] }));
+    const error = thrownValidationError(() => new NvidiaMigConfig(kubernetesStack(), 'mig', { layouts: [{ layout: MigLayout.of('three and one', { '3g.40gb': 1, '1g.10gb': 1 }), model: H100 }] }));
     expect(error.violations.map((v) => v.message)).toEqual([expect.stringContaining('MIG layout name (nvidia.com/mig.config value) is not a valid label value, got "three and one"')]);
   });
 
   test('fails listing every problem at once', () => {
-    const error = errorOf(
+    const error = thrownValidationError(
       () =>
         new NvidiaMigConfig(kubernetesStack(), 'mig', {
           namespace: 'Bad_NS',
