@@ -8,9 +8,10 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { TerraformStack, TerraformVariable } from 'cdktf';
+import { MapTerraformIterator, TerraformIterator, TerraformStack, TerraformVariable } from 'cdktf';
 import { addCustomSynthesis } from 'cdktf/lib/synthesize/synthesizer';
 import { Construct } from 'constructs';
+import type { NodePool } from '../constructs/node-pool';
 
 export const INVENTORY_FILE = 'nodes.auto.tfvars.json';
 
@@ -40,6 +41,16 @@ export class NodeInventory extends Construct {
     const variable = new TerraformVariable(this, name, { type: 'map(map(string))', description, nullable: false });
     variable.overrideLogicalId(name);
     return variable;
+  }
+
+  /**
+   * Declares the variable `<prefix>_<pool id with '-' as '_'>` holding `nodes` of `pool`, and
+   * returns its name with a `for_each` iterator over it.
+   */
+  public forEachPoolNode(prefix: string, pool: NodePool, description: string, nodes: Record<string, Record<string, string>>): { variableName: string; each: MapTerraformIterator } {
+    const variableName = `${prefix}_${pool.node.id.replace(/-/g, '_')}`;
+    const variable = this.addNodes(variableName, description, nodes);
+    return { variableName, each: TerraformIterator.fromMap(variable.value) };
   }
 
   /** Variable values as written to the tfvars file (keys sorted). */

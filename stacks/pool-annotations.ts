@@ -3,7 +3,6 @@
  * PoolNodes sets labels: one `kubernetes_annotations` resource with `for_each` over the
  * inventory variable `node_annotations_<pool>` (hostname -> annotations).
  */
-import { TerraformIterator } from 'cdktf';
 import { Annotations } from '@cdktf/provider-kubernetes/lib/annotations';
 import { Construct } from 'constructs';
 import type { NodePool } from '../constructs/node-pool';
@@ -34,9 +33,8 @@ export class PoolAnnotations extends Construct {
       const a = nodeAnnotations(pool, server);
       if (Object.keys(a).length > 0) nodes[server.hostname] = a;
     }
-    this.variableName = `node_annotations_${pool.node.id.replace(/-/g, '_')}`;
-    const variable = props.inventory.addNodes(this.variableName, `Node annotations of pool ${pool.node.id}: hostname -> annotations`, nodes);
-    const each = TerraformIterator.fromMap(variable.value);
+    const { variableName, each } = props.inventory.forEachPoolNode('node_annotations', pool, `Node annotations of pool ${pool.node.id}: hostname -> annotations`, nodes);
+    this.variableName = variableName;
     this.annotations = new Annotations(this, 'node-annotations', {
       forEach: each,
       apiVersion: 'v1',

@@ -3,7 +3,6 @@
  * One `for_each` resource of each kind per pool, iterating the pool's inventory variable,
  * instead of one resource per node.
  */
-import { TerraformIterator } from 'cdktf';
 import { Construct } from 'constructs';
 import { Labels } from '@cdktf/provider-kubernetes/lib/labels';
 import { NodeTaint } from '@cdktf/provider-kubernetes/lib/node-taint';
@@ -30,10 +29,8 @@ export class PoolNodes extends Construct {
     const { pool } = props;
     const nodes: Record<string, Record<string, string>> = {};
     for (const server of pool.servers) nodes[server.hostname] = nodeLabels(pool, server);
-    this.variableName = `nodes_${pool.node.id.replace(/-/g, '_')}`;
-    const variable = props.inventory.addNodes(this.variableName, `Nodes of pool ${pool.node.id}: hostname -> labels`, nodes);
-
-    const each = TerraformIterator.fromMap(variable.value);
+    const { variableName, each } = props.inventory.forEachPoolNode('nodes', pool, `Nodes of pool ${pool.node.id}: hostname -> labels`, nodes);
+    this.variableName = variableName;
     this.labels = new Labels(this, 'node-labels', {
       forEach: each,
       apiVersion: 'v1',
