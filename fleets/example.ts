@@ -19,7 +19,7 @@ import { NodePool } from '../constructs/node-pool';
 import { Site } from '../constructs/site';
 import { Taint } from '../constructs/taint';
 import { attempt, FleetValidationError, Violation } from '../constructs/violations';
-import { addCloudMatrix384, addNvl72Racks } from './rack-scale';
+import { addCloudMatrix384, CLOUDMATRIX_RACKS, addNvl72Racks } from './rack-scale';
 import { AIR_HGX_RACKS, buildSite, PoolDesign, TRAINING_POOL } from './site-design';
 import { Server } from '../constructs/server';
 import { platform } from '../constructs/catalog/platforms';
@@ -71,10 +71,7 @@ function ascendSite(fleet: Fleet): Site {
   const supernode = addCloudMatrix384(site, {
     id: 'supernode-01',
     superPodId: 1,
-    computeRacksPerRow: 6,
-    feed: { voltageV: 415, amperageA: 400 },
-    computeCooling: Cooling.liquid(45),
-    networkCooling: Cooling.air(30),
+    ...CLOUDMATRIX_RACKS,
   });
   const a2 = platform('atlas-800t-a2');
   const feedA = new PowerFeed(site, 'a2-row-01-a', { side: 'A', voltageV: 415, amperageA: 500 });

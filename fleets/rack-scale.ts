@@ -79,6 +79,18 @@ export interface CloudMatrixDesign {
 }
 
 /**
+ * The usual racking of a CloudMatrix 384: six liquid-cooled compute racks (4 x 9.5 kW = 38 kW
+ * each, 45 kW cooling) on a 415 V / 400 A three-phase pair (230 kW at 80%), air-cooled network
+ * racks (30 kW). Spread it into a design and add `id` and `superPodId`.
+ */
+export const CLOUDMATRIX_RACKS: Pick<CloudMatrixDesign, 'computeRacksPerRow' | 'feed' | 'computeCooling' | 'networkCooling'> = {
+  computeRacksPerRow: 6,
+  feed: { voltageV: 415, amperageA: 400 },
+  computeCooling: Cooling.liquid(45),
+  networkCooling: Cooling.air(30),
+};
+
+/**
  * Adds one CloudMatrix 384: 12 compute racks of 4 servers (8U each, at U1, U9, U17, U25), then
  * 4 network racks of HCCS switches, all 16 in one block named after the supernode, and the
  * supernode's HCCS domain in the site.

@@ -1,10 +1,9 @@
 import { deviceResourceName, devicesPerPackage, gpuModel } from '../../constructs/catalog/gpu-models';
 import { platform } from '../../constructs/catalog/platforms';
-import { Cooling } from '../../constructs/cooling';
 import { GpuSharing } from '../../constructs/gpu-sharing';
 import { MigLayout } from '../../constructs/mig-layout';
 import { NodePool } from '../../constructs/node-pool';
-import { addCloudMatrix384 } from '../../fleets/rack-scale';
+import { addCloudMatrix384, CLOUDMATRIX_RACKS } from '../../fleets/rack-scale';
 import { hgx, tinySite, validationLines } from '../support/tiny-fleet';
 
 describe('the Ascend catalog', () => {
@@ -37,10 +36,7 @@ describe('Ascend node pools', () => {
       id: 'supernode-01',
       superPodId: 1,
       firstRack: 2,
-      computeRacksPerRow: 6,
-      feed: { voltageV: 415, amperageA: 400 },
-      computeCooling: Cooling.liquid(45),
-      networkCooling: Cooling.air(30),
+      ...CLOUDMATRIX_RACKS,
     });
     const supernode = new NodePool(t.site, 'supernode', { servers });
     expect(supernode.gpus).toBe(384);

@@ -7,7 +7,7 @@ import { Rack } from '../../constructs/rack';
 import { Server } from '../../constructs/server';
 import { Site } from '../../constructs/site';
 import { Fleet } from '../../constructs/fleet';
-import { addCloudMatrix384, CloudMatrixDesign } from '../../fleets/rack-scale';
+import { addCloudMatrix384, CLOUDMATRIX_RACKS, CloudMatrixDesign } from '../../fleets/rack-scale';
 import { hgx, nvl72Rack, SITE_PROPS, thrownLines, tinySite, validationLines } from '../support/tiny-fleet';
 
 const nvl72 = platform('gb200-nvl72');
@@ -94,10 +94,7 @@ function cloudMatrixSite(change: Partial<CloudMatrixDesign> = {}): { fleet: Flee
   const servers = addCloudMatrix384(site, {
     id: 'supernode-01',
     superPodId: 7,
-    computeRacksPerRow: 6,
-    feed: { voltageV: 415, amperageA: 400 },
-    computeCooling: Cooling.liquid(45),
-    networkCooling: Cooling.air(30),
+    ...CLOUDMATRIX_RACKS,
     ...change,
   });
   new NodePool(site, 'supernode', { servers });

@@ -1,9 +1,8 @@
-import { Cooling } from '../../constructs/cooling';
 import { Fleet } from '../../constructs/fleet';
 import { GpuSharing } from '../../constructs/gpu-sharing';
 import { NodePool } from '../../constructs/node-pool';
 import { Site } from '../../constructs/site';
-import { addCloudMatrix384, addNvl72Racks } from '../../fleets/rack-scale';
+import { addCloudMatrix384, CLOUDMATRIX_RACKS, addNvl72Racks } from '../../fleets/rack-scale';
 import { LABEL, nodeAnnotations, nodeLabels } from '../../stacks/node-labels';
 import { topologyFor } from '../../stacks/topology';
 import { hgx, SITE_PROPS, tinySite } from '../support/tiny-fleet';
@@ -52,10 +51,7 @@ describe('nodeLabels', () => {
     const servers = addCloudMatrix384(site, {
       id: 'supernode-01',
       superPodId: 3,
-      computeRacksPerRow: 6,
-      feed: { voltageV: 415, amperageA: 400 },
-      computeCooling: Cooling.liquid(45),
-      networkCooling: Cooling.air(30),
+      ...CLOUDMATRIX_RACKS,
     });
     const pool = new NodePool(site, 'supernode', { servers });
     const labels = nodeLabels(pool, servers[47]);

@@ -7,7 +7,7 @@ import { PowerFeed } from '../../constructs/power-feed';
 import { Rack } from '../../constructs/rack';
 import { Site } from '../../constructs/site';
 import { Taint } from '../../constructs/taint';
-import { addCloudMatrix384, addNvl72Racks } from '../../fleets/rack-scale';
+import { addCloudMatrix384, CLOUDMATRIX_RACKS, addNvl72Racks } from '../../fleets/rack-scale';
 import { tolerationsFor } from '../../stacks/kueue/objects';
 import { advertisedResources } from '../../stacks/kueue/quota';
 import { SiteStack } from '../../stacks/site-stack';
@@ -35,10 +35,7 @@ function mixedSite(withSupernode = false) {
       id: 'supernode-01',
       superPodId: 2,
       firstRack: 201,
-      computeRacksPerRow: 6,
-      feed: { voltageV: 415, amperageA: 400 },
-      computeCooling: Cooling.liquid(45),
-      networkCooling: Cooling.air(30),
+      ...CLOUDMATRIX_RACKS,
     });
     pools.supernode = new NodePool(site, 'supernode', { servers: sn });
   }
