@@ -1,5 +1,5 @@
 /**
- * Two scoped shortcuts through cdktf's token machinery for a fleet synth, both neutral for the
+ * Three scoped shortcuts through cdktf's token machinery for a fleet synth, all neutral for the
  * output: `leanSynth(fn)` runs `fn` (building the stacks, or `app.synth()`) with
  *
  * 1. no token creation stack traces. cdktf records a complete stack trace
@@ -20,14 +20,24 @@
  *    marker, `${` or an encoded number token, a token number, a list or map token, anything
  *    that is not a plain object, array or primitive) to cdktf's own resolve, unchanged. For
  *    plain data cdktf's resolve is a copy that drops `undefined` members and elements, which is
- *    what the fast path does. Set GPU_FLEET_CDKTF_RESOLVE=1 to use cdktf's resolve throughout.
+ *    what the fast path does.
  *
- * Both patch a function of a cdktf module (0.21.0) that its callers look up at call time, and
- * restore it when `fn` returns or throws. test/stacks/lean-synth.test.ts checks that the fast
+ * 3. no "preparing" pass. Before it synthesizes a stack, cdktf converts and resolves every
+ *    element once only to find cross-stack references (a token of one stack used in another,
+ *    which makes cdktf add an output to the one and a remote state to the other), then throws
+ *    the result away; it was a fifth of a fleet's synth. Site stacks never reference each
+ *    other (each site is applied on its own), so the pass finds nothing. Should one ever do,
+ *    resolving the reference throws an error naming it, instead of writing a reference to a
+ *    resource of another stack.
+ *
+ * Set GPU_FLEET_CDKTF_RESOLVE=1 to use cdktf's resolve, and its preparing pass, throughout.
+ *
+ * Each patches a function of a cdktf module or class (0.21.0) that its callers look up at call
+ * time, and restores it when `fn` returns or throws. test/stacks/lean-synth.test.ts checks that the fast
  * path resolves exactly as cdktf does, on every element of real stacks and on edge cases.
  */
 import type { IConstruct } from 'constructs';
-import { DefaultTokenResolver, ITokenResolver, StringConcat, Token, Tokenization } from 'cdktf';
+import { DefaultTokenResolver, IResolveContext, ITokenResolver, StringConcat, TerraformStack, Token, Tokenization } from 'cdktf';
 
 type Resolve = (scope: IConstruct, obj: unknown, preparing?: boolean) => unknown;
 interface ResolveOptions {
@@ -44,7 +54,42 @@ const stackTraceModule: { captureStackTrace: (below?: unknown) => string[] } = r
 const tokensModule: { resolve: Resolve } = require('cdktf/lib/_tokens');
 /** cdktf's resolver itself, which takes the key path of a value inside a bigger one. */
 const resolveModule: { resolve: (obj: unknown, options: ResolveOptions) => unknown } = require('cdktf/lib/tokens/private/resolve');
+/** Where cdktf's Reference class (a `${resource.attribute}` token) lives; it is not exported. */
+const expressionModule: { ref: (identifier: string, stack: TerraformStack) => unknown } = require('cdktf/lib/tfExpression');
 /* eslint-enable @typescript-eslint/no-require-imports */
+
+interface ReferenceInstance {
+  readonly identifier: string;
+  readonly originStack?: TerraformStack;
+  readonly crossStackIdentifier: Record<string, string>;
+}
+type ReferenceResolve = (this: ReferenceInstance, context: IResolveContext) => unknown;
+const referencePrototype = Object.getPrototypeOf(expressionModule.ref('x', undefined as unknown as TerraformStack)) as { resolve: ReferenceResolve };
+const cdktfReferenceResolve = referencePrototype.resolve;
+const cdktfPrepareStack = TerraformStack.prototype.prepareStack;
+
+/** Thrown when a stack uses a token of another stack, which site stacks never do. */
+export class CrossStackReferenceError extends Error {
+  constructor(identifier: string, from: TerraformStack, to: TerraformStack) {
+    super(`${to.node.path}: references ${identifier} of stack ${from.node.path}, got a cross-stack reference, expected site stacks that are independent of each other`);
+    this.name = 'CrossStackReferenceError';
+  }
+}
+
+/** prepareStack without the preparing resolve pass: the backend check only. */
+function prepareWithoutResolve(this: TerraformStack): void {
+  (this as unknown as { ensureBackendExists(): unknown }).ensureBackendExists();
+}
+
+/** cdktf's Reference.resolve, refusing a cross-stack reference (which only the preparing pass would wire up). */
+function resolveSameStackReference(this: ReferenceInstance, context: IResolveContext): unknown {
+  const origin = this.originStack;
+  if (origin && !context.preparing) {
+    const here = TerraformStack.of(context.scope);
+    if (origin !== here && !this.crossStackIdentifier[here.toString()]) throw new CrossStackReferenceError(this.identifier, origin, here);
+  }
+  return cdktfReferenceResolve.call(this, context);
+}
 
 /** What _tokens.resolve resolves with (a DefaultTokenResolver holds nothing but its concat). */
 const RESOLVER = new DefaultTokenResolver(new StringConcat());
@@ -59,12 +104,20 @@ export function leanSynth<T>(fn: () => T): T {
   const savedTrace = stackTraceModule.captureStackTrace;
   const savedResolve = tokensModule.resolve;
   if (traces) stackTraceModule.captureStackTrace = noTrace;
-  if (resolve) tokensModule.resolve = fastResolve;
+  if (resolve) {
+    tokensModule.resolve = fastResolve;
+    TerraformStack.prototype.prepareStack = prepareWithoutResolve;
+    referencePrototype.resolve = resolveSameStackReference;
+  }
   try {
     return fn();
   } finally {
     if (traces) stackTraceModule.captureStackTrace = savedTrace;
-    if (resolve) tokensModule.resolve = savedResolve;
+    if (resolve) {
+      tokensModule.resolve = savedResolve;
+      TerraformStack.prototype.prepareStack = cdktfPrepareStack;
+      referencePrototype.resolve = cdktfReferenceResolve;
+    }
   }
 }
 

@@ -6,7 +6,12 @@ import { App, DefaultTokenResolver, Fn, Lazy, StringConcat, TerraformElement, Te
 import { IConstruct } from 'constructs';
 import { loadFleet } from '../../fleets';
 import { addSiteStacks } from '../../stacks/fleet-app';
-import { fastResolve, leanSynth } from '../../stacks/lean-synth';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { TerraformOutput } from 'cdktf';
+import { synthesizeFleet } from '../../stacks/fleet-app';
+import { CrossStackReferenceError, fastResolve, leanSynth } from '../../stacks/lean-synth';
 
 const RESOLVER = new DefaultTokenResolver(new StringConcat());
 
@@ -89,17 +94,70 @@ describe('leanSynth', () => {
   it('restores cdktf after the call, also when it throws', () => {
     const stackTrace = require('cdktf/lib/tokens/private/stack-trace');
     const tokens = require('cdktf/lib/_tokens');
-    const before = [stackTrace.captureStackTrace, tokens.resolve];
+    const patched = () => [stackTrace.captureStackTrace, tokens.resolve, TerraformStack.prototype.prepareStack];
+    const before = patched();
     let inside: unknown[] = [];
     expect(() =>
       leanSynth(() => {
-        inside = [stackTrace.captureStackTrace, tokens.resolve];
+        inside = patched();
         throw new Error('boom');
       }),
     ).toThrow('boom');
     expect(inside[0]).not.toBe(before[0]);
     expect(inside[1]).toBe(fastResolve);
-    expect([stackTrace.captureStackTrace, tokens.resolve]).toEqual(before);
+    expect(inside[2]).not.toBe(before[2]);
+    expect(patched()).toEqual(before);
+  });
+
+  it('writes the same files as cdktf with its own resolve and preparing pass', () => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'lean-synth-'));
+    const filesOf = (dir: string): Record<string, string> => {
+      const out: Record<string, string> = {};
+      const walk = (rel: string): void => {
+        for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+          const p = path.join(rel, e.name);
+          if (e.isDirectory()) walk(p);
+          else out[p] = fs.readFileSync(path.join(dir, p), 'utf8');
+        }
+      };
+      walk('');
+      return out;
+    };
+    const saved = process.env.GPU_FLEET_CDKTF_RESOLVE;
+    try {
+      synthesizeFleet(loadFleet('example'), { outdir: path.join(work, 'lean') });
+      process.env.GPU_FLEET_CDKTF_RESOLVE = '1';
+      synthesizeFleet(loadFleet('example'), { outdir: path.join(work, 'cdktf') });
+      const lean = filesOf(path.join(work, 'lean'));
+      expect(Object.keys(lean).filter((f) => f.endsWith('cdk.tf.json'))).toHaveLength(3);
+      expect(lean).toEqual(filesOf(path.join(work, 'cdktf')));
+    } finally {
+      if (saved === undefined) delete process.env.GPU_FLEET_CDKTF_RESOLVE;
+      else process.env.GPU_FLEET_CDKTF_RESOLVE = saved;
+      fs.rmSync(work, { recursive: true, force: true });
+    }
+  });
+
+  it('fails when a stack references a resource of another stack, naming both', () => {
+    const build = () => {
+      const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'lean-synth-')), stackTraces: false, skipValidation: true });
+      const one = new TerraformStack(app, 'site-one');
+      const two = new TerraformStack(app, 'site-two');
+      const variable = new TerraformVariable(one, 'nodes', { type: 'string' });
+      new TerraformOutput(two, 'borrowed', { value: variable.stringValue });
+      return app;
+    };
+    const app = build();
+    try {
+      expect(() => leanSynth(() => app.synth())).toThrow(CrossStackReferenceError);
+      expect(() => leanSynth(() => build().synth())).toThrow('site-two: references var.nodes of stack site-one, got a cross-stack reference');
+      // cdktf itself wires such a reference up in its preparing pass: the patch is gone afterwards.
+      const plain = build();
+      expect(() => plain.synth()).not.toThrow();
+      expect(plain.manifest.stacks['site-two'].dependencies).toEqual(['site-one']);
+    } finally {
+      fs.rmSync(app.outdir, { recursive: true, force: true });
+    }
   });
 
   it('leaves token creation stack traces off inside only', () => {
