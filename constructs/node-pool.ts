@@ -10,7 +10,7 @@ import { migLayoutProblems } from './mig-layout';
 import { Server } from './server';
 import { Site } from './site';
 import { duplicateTaintProblems, Taint, taintProblems } from './taint';
-import { childPath, problem, PropChecker, uniqueIdCheck } from './violations';
+import { problem, PropChecker, uniqueIdCheck } from './violations';
 
 export interface NodePoolProps {
   /** Servers of the pool, all of one GPU model. More can be added with `addServers`. @default none */
@@ -31,7 +31,7 @@ export class NodePool extends Construct {
   private readonly _servers: Server[] = [];
 
   constructor(scope: Site, id: string, props: NodePoolProps = {}) {
-    const check = new PropChecker(childPath(scope, id));
+    const check = PropChecker.forChild(scope, id);
     uniqueIdCheck(check, scope, id, 'node pool');
     for (const m of dns1123LabelProblems('pool name', id)) check.add(m);
     const sharing = props.sharing ?? GpuSharing.exclusive();

@@ -9,13 +9,13 @@
  * Rack- and multi-rack-scale domains must be whole: exactly the platform's compute racks, each
  * filled with the domain's servers only, plus its switch racks, all in one block.
  */
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { PlatformSpec, ScaleUpFabric, scaleUpFabric } from './catalog/platforms';
 import type { Rack } from './rack';
 import type { Server } from './server';
 import type { Site } from './site';
 import { labelValueProblems } from './kubernetes-names';
-import { childPath, problem, PropChecker, uniqueIdCheck } from './violations';
+import { problem, PropChecker, uniqueIdCheck } from './violations';
 
 export interface NvlinkDomainProps {
   /** The platform whose NVLink fabric this is; it sets the domain's size and scope. */
@@ -48,7 +48,7 @@ export class NvlinkDomain extends Construct {
 
   /** @param scope the server (HGX, Atlas 800T A2), rack (NVL72) or site (CloudMatrix 384) the domain belongs to */
   constructor(scope: Server | Rack | Site, id: string, props: NvlinkDomainProps) {
-    const check = new PropChecker(childPath(scope, id));
+    const check = PropChecker.forChild(scope, id);
     uniqueIdCheck(check, scope, id, 'NVLink domain');
     const platformOk = check.check(
       !!props.platform && typeof props.platform.nvlinkDomainGpus === 'number',
@@ -57,7 +57,7 @@ export class NvlinkDomain extends Construct {
       'a PlatformSpec from platform(name)',
     );
     // The name is the `gpu-fleet.io/nvlink-domain` (or `hccs-domain`) label value of every member node.
-    const name = [...scope.node.scopes.slice(2).map((c) => c.node.id), id].join('-');
+    const name = nameBelowSite(scope, id);
     for (const m of labelValueProblems('NVLink domain name (its path below the site)', name)) check.add(m);
     if (props.superPodId !== undefined) check.integer('superPodId', props.superPodId, 0);
     if (platformOk) {
@@ -103,12 +103,18 @@ export class NvlinkDomain extends Construct {
   private problems(): string[] {
     const out: string[] = [];
     const kind = this.kind;
-    const models = [...new Set(this._members.map((s) => s.platform.gpuModel.name))];
-    if (models.length > 1) out.push(problem(`${kind} mixes GPU models`, models, 'one GPU model'));
-    if (this.gpus !== this.platform.nvlinkDomainGpus) {
-      out.push(problem(`${kind} size does not match platform ${this.platform.name}`, `${this.gpus} GPUs`, `${this.platform.nvlinkDomainGpus} GPUs`));
+    const members = this._members;
+    let gpus = 0;
+    const wrongPlatform: Server[] = [];
+    for (const s of members) {
+      gpus += s.platform.gpusPerServer;
+      if (s.platform !== this.platform) wrongPlatform.push(s);
     }
-    const wrongPlatform = this._members.filter((s) => s.platform !== this.platform);
+    const models = [...new Set(members.map((s) => s.platform.gpuModel.name))];
+    if (models.length > 1) out.push(problem(`${kind} mixes GPU models`, models, 'one GPU model'));
+    if (gpus !== this.platform.nvlinkDomainGpus) {
+      out.push(problem(`${kind} size does not match platform ${this.platform.name}`, `${gpus} GPUs`, `${this.platform.nvlinkDomainGpus} GPUs`));
+    }
     if (wrongPlatform.length > 0) {
       out.push(problem(`${kind} has members of another platform`, wrongPlatform.map((s) => `${s.node.id}: ${s.platform.name}`), this.platform.name));
     }
@@ -116,11 +122,11 @@ export class NvlinkDomain extends Construct {
     const scope = this.platform.nvlinkScope;
     const home = this.node.scope;
     const homeOf = (s: Server) => (scope === 'server' ? s : scope === 'rack' ? s.rack : s.rack.site);
-    const away = this._members.filter((s) => homeOf(s) !== home).map((s) => s.node.path);
+    const away = members.filter((s) => homeOf(s) !== home).map((s) => s.node.path);
     if (away.length > 0) {
       out.push(problem(`${kind} has members outside its ${scope === 'multi-rack' ? 'site' : scope}`, away, `members in ${home?.node.path} only`));
     }
-    out.push(...this.wholeSystemProblems());
+    if (this.platform.scaleUp) out.push(...this.wholeSystemProblems());
     return out;
   }
 
@@ -166,4 +172,15 @@ export class NvlinkDomain extends Construct {
     }
     return out;
   }
+}
+
+/**
+ * The name of a domain created as `id` in `scope`: its construct path below the site, joined
+ * with '-' (`rack-001-u01-nvlink`, `rack-001-nvlink`, `supernode-01`).
+ */
+function nameBelowSite(scope: Server | Rack | Site, id: string): string {
+  let name = id;
+  // Below the site means: every scope whose grandparent exists (fleet / site / rack / server).
+  for (let c: IConstruct = scope; c.node.scope?.node.scope; c = c.node.scope) name = `${c.node.id}-${name}`;
+  return name;
 }

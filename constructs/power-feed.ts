@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { dns1123LabelProblems } from './kubernetes-names';
 import type { Rack } from './rack';
 import type { Site } from './site';
-import { problem, PropChecker, childPath, uniqueIdCheck } from './violations';
+import { problem, PropChecker, uniqueIdCheck } from './violations';
 
 /** The side of a redundant (2N) power path. */
 export type PowerSide = 'A' | 'B';
@@ -37,7 +37,7 @@ export class PowerFeed extends Construct {
   private readonly served: Rack[] = [];
 
   constructor(scope: Site, id: string, props: PowerFeedProps) {
-    const check = new PropChecker(childPath(scope, id));
+    const check = PropChecker.forChild(scope, id);
     uniqueIdCheck(check, scope, id, 'power feed');
     // The id is the `gpu-fleet.io/power-feed-a|b` label value of every node the feed powers.
     for (const m of dns1123LabelProblems('feed name', id)) check.add(m);

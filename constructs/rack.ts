@@ -9,7 +9,7 @@ import type { NvlinkDomain } from './nvlink-domain';
 import { PowerFeed } from './power-feed';
 import type { Server } from './server';
 import { Site } from './site';
-import { childPath, problem, PropChecker, uniqueIdCheck } from './violations';
+import { problem, PropChecker, uniqueIdCheck } from './violations';
 
 export interface RackProps {
   readonly cooling: Cooling;
@@ -42,7 +42,7 @@ export class Rack extends Construct {
   private readonly _switchesOf: NvlinkDomain[] = [];
 
   constructor(scope: Site, id: string, props: RackProps) {
-    const check = new PropChecker(childPath(scope, id));
+    const check = PropChecker.forChild(scope, id);
     uniqueIdCheck(check, scope, id, 'rack');
     for (const m of dns1123LabelProblems('rack name', id)) check.add(m);
     const heightU = props.heightU ?? 42;

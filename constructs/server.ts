@@ -8,7 +8,7 @@ import { dns1123LabelProblems } from './kubernetes-names';
 import type { NodePool } from './node-pool';
 import { NvlinkDomain } from './nvlink-domain';
 import { Rack } from './rack';
-import { childPath, problem, PropChecker, uniqueIdCheck } from './violations';
+import { problem, PropChecker, uniqueIdCheck } from './violations';
 
 export interface ServerProps {
   /** The platform, from the catalog: `platform('hgx-h100')`. */
@@ -39,7 +39,7 @@ export class Server extends Construct {
   private readonly _pools: NodePool[] = [];
 
   constructor(scope: Rack, id: string, props: ServerProps) {
-    const check = new PropChecker(childPath(scope, id));
+    const check = PropChecker.forChild(scope, id);
     uniqueIdCheck(check, scope, id, 'server');
     for (const m of dns1123LabelProblems('server name', id)) check.add(m);
     const p = props.platform;
@@ -91,7 +91,7 @@ export class Server extends Construct {
 
   private problems(): string[] {
     const out = dns1123LabelProblems('hostname', this.hostname);
-    if (new Set(this._pools).size > 1) {
+    if (this._pools.length > 1 && new Set(this._pools).size > 1) {
       out.push(problem('server is in more than one node pool', this._pools.map((p) => p.node.id), 'exactly one pool'));
     }
     if (this._pools.length === 0 && this.gpus > 0 && this.unpooledReason === undefined) {

@@ -6,7 +6,7 @@ import type { NodePool } from './node-pool';
 import type { PowerFeed } from './power-feed';
 import type { Rack } from './rack';
 import type { Server } from './server';
-import { childPath, enclosing, problem, PropChecker, uniqueIdCheck } from './violations';
+import { enclosing, problem, PropChecker, uniqueIdCheck } from './violations';
 
 export interface SiteProps {
   /** Province or region, the `topology.kubernetes.io/region` label value, e.g. `xinjiang`. */
@@ -41,7 +41,7 @@ export class Site extends Construct {
   private readonly _pools: NodePool[] = [];
 
   constructor(scope: Fleet, id: string, props: SiteProps) {
-    const check = new PropChecker(childPath(scope, id));
+    const check = PropChecker.forChild(scope, id);
     uniqueIdCheck(check, scope, id, 'site');
     for (const m of dns1123LabelProblems('site name', id)) check.add(m);
     for (const [what, value] of [['region', props.region], ['zone', props.zone]] as const) {

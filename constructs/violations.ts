@@ -47,9 +47,18 @@ export class FleetValidationError extends Error {
  * them at once, then throw.
  */
 export class PropChecker {
+  /**
+   * A checker for the props of a construct about to be created as `id` in `scope`. Its path
+   * is only worked out when a problem is reported.
+   */
+  public static forChild(scope: IConstruct, id: string): PropChecker {
+    return new PropChecker(() => childPath(scope, id));
+  }
+
   private readonly messages: string[] = [];
 
-  constructor(private readonly path: string) {}
+  /** @param path the construct path problems are reported at, or a function that returns it */
+  constructor(private readonly path: string | (() => string)) {}
 
   /** Records `what, got value, expected limit` unless `ok`. Returns `ok`. */
   public check(ok: boolean, what: string, got: unknown, expected: string): boolean {
@@ -84,7 +93,9 @@ export class PropChecker {
 
   /** The problems recorded so far, as violations of this checker's path. */
   public get violations(): Violation[] {
-    return this.messages.map((message) => ({ path: this.path, message }));
+    if (this.messages.length === 0) return [];
+    const path = typeof this.path === 'string' ? this.path : this.path();
+    return this.messages.map((message) => ({ path, message }));
   }
 
   /** Throws a FleetValidationError with every recorded problem, if any. */

@@ -15,7 +15,7 @@ import { Rack } from '../constructs/rack';
 import { Server } from '../constructs/server';
 import { Site, SiteProps } from '../constructs/site';
 import { Taint } from '../constructs/taint';
-import { attempt, childPath, FleetValidationError, PropChecker, Violation } from '../constructs/violations';
+import { attempt, FleetValidationError, PropChecker, Violation } from '../constructs/violations';
 
 /** How a site's racks are built and fed. */
 export interface RackDesign {
@@ -85,7 +85,7 @@ export const TRAINING_POOL: PoolDesign = {
  * `Fleet.validate()`.
  */
 export function buildSite(fleet: Fleet, design: SiteDesign): Site {
-  const check = new PropChecker(childPath(fleet, design.id));
+  const check = PropChecker.forChild(fleet, design.id);
   const spec = catalogPlatform(check, design.platform);
   const rd = design.racks;
   const serversOk = check.integer('servers', design.servers);

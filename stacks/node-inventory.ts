@@ -35,9 +35,7 @@ export class NodeInventory extends Construct {
    */
   public addNodes(name: string, description: string, nodes: Record<string, Record<string, string>>): TerraformVariable {
     if (this.values[name]) throw new Error(`${this.node.path}: inventory variable ${name} is declared twice`);
-    const sorted: Record<string, Record<string, string>> = {};
-    for (const host of Object.keys(nodes).sort()) sorted[host] = nodes[host];
-    this.values[name] = sorted;
+    this.values[name] = sortedByKey(nodes);
     const variable = new TerraformVariable(this, name, { type: 'map(map(string))', description, nullable: false });
     variable.overrideLogicalId(name);
     return variable;
@@ -64,4 +62,15 @@ export class NodeInventory extends Construct {
     for (const k of Object.keys(this.values).sort()) out[k] = this.values[k];
     return `${JSON.stringify(out, null, 2)}\n`;
   }
+}
+
+/** `o` with its keys in sorted order: `o` itself when they already are (a pool's hostnames usually are). */
+function sortedByKey<T>(o: Record<string, T>): Record<string, T> {
+  const keys = Object.keys(o);
+  let sorted = true;
+  for (let i = 1; i < keys.length && sorted; i++) sorted = keys[i - 1] < keys[i];
+  if (sorted) return o;
+  const out: Record<string, T> = {};
+  for (const k of keys.sort()) out[k] = o[k];
+  return out;
 }

@@ -60,6 +60,31 @@ export function scaleUpDomainLabel(fabric: ScaleUpFabric): string {
 
 /** Labels of one node of `pool`, keys sorted. */
 export function nodeLabels(pool: NodePool, server: Server): Record<string, string> {
+  return withScaleUpDomain(labelTemplate(pool, server), server);
+}
+
+/**
+ * `nodeLabels` of every node of `pool`, by hostname. The nodes of a rack (of one platform)
+ * differ in their scale-up domain only: the other labels are computed and sorted once per rack.
+ */
+export function poolNodeLabels(pool: NodePool): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {};
+  let template: Record<string, string> | undefined;
+  let rack: Server['rack'] | undefined;
+  let platform: Server['platform'] | undefined;
+  for (const server of pool.servers) {
+    if (server.rack !== rack || server.platform !== platform || !template) {
+      template = labelTemplate(pool, server);
+      rack = server.rack;
+      platform = server.platform;
+    }
+    out[server.hostname] = withScaleUpDomain(template, server);
+  }
+  return out;
+}
+
+/** The labels of `server` in `pool`, keys sorted, with an empty scale-up domain label. */
+function labelTemplate(pool: NodePool, server: Server): Record<string, string> {
   const rack = server.rack;
   const site = rack.site;
   const model = server.platform.gpuModel;
@@ -71,7 +96,7 @@ export function nodeLabels(pool: NodePool, server: Server): Record<string, strin
     [LABEL.gpuCount]: String(server.gpus),
     [LABEL.block]: rack.block,
     [LABEL.rack]: rack.node.id,
-    [scaleUpDomainLabel(scaleUpFabric(server.platform))]: server.nvlinkDomain.name,
+    [scaleUpDomainLabel(scaleUpFabric(server.platform))]: '',
     [LABEL.powerFeedA]: rack.feedA.node.id,
     [LABEL.powerFeedB]: rack.feedB.node.id,
     [LABEL.region]: site.region,
@@ -91,6 +116,13 @@ export function nodeLabels(pool: NodePool, server: Server): Record<string, strin
   return sortedRecord(labels);
 }
 
+/** A copy of `template` (keys in its order) with `server`'s scale-up domain set. */
+function withScaleUpDomain(template: Record<string, string>, server: Server): Record<string, string> {
+  const labels = { ...template };
+  labels[scaleUpDomainLabel(scaleUpFabric(server.platform))] = server.nvlinkDomain.name;
+  return labels;
+}
+
 /** Annotations of one node of `pool` (the `superPodID` of an Ascend supernode member), keys sorted. */
 export function nodeAnnotations(_pool: NodePool, server: Server): Record<string, string> {
   const out: Record<string, string> = {};
@@ -103,17 +135,7 @@ export function nodeAnnotations(_pool: NodePool, server: Server): Record<string,
 export const MANAGED_LABEL_PREFIXES = ['gpu-fleet.io/', 'topology.kubernetes.io/', 'nvidia.com/', 'kubernetes.io/'];
 
 function sortedRecord(o: Record<string, string>): Record<string, string> {
-  const keys = Object.keys(o);
-  // Consecutive calls (the nodes of one pool) build the same keys in the same order: sort them
-  // once. Sorting every node's labels was a third of labelling a fleet's nodes.
-  if (keys.length !== lastKeys.length || keys.some((k, i) => k !== lastKeys[i])) {
-    lastKeys = keys;
-    lastSorted = [...keys].sort();
-  }
   const out: Record<string, string> = {};
-  for (const k of lastSorted) out[k] = o[k];
+  for (const k of Object.keys(o).sort()) out[k] = o[k];
   return out;
 }
-
-let lastKeys: readonly string[] = [];
-let lastSorted: readonly string[] = [];

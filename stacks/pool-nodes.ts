@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { Labels } from '@cdktf/provider-kubernetes/lib/labels';
 import { NodeTaint } from '@cdktf/provider-kubernetes/lib/node-taint';
 import type { NodePool } from '../constructs/node-pool';
-import { nodeLabels } from './node-labels';
+import { poolNodeLabels } from './node-labels';
 import type { NodeInventory } from './node-inventory';
 
 /** Field manager our server-side applies use, so ownership of labels and taints is visible. */
@@ -27,8 +27,7 @@ export class PoolNodes extends Construct {
   constructor(scope: Construct, id: string, props: PoolNodesProps) {
     super(scope, id);
     const { pool } = props;
-    const nodes: Record<string, Record<string, string>> = {};
-    for (const server of pool.servers) nodes[server.hostname] = nodeLabels(pool, server);
+    const nodes = poolNodeLabels(pool);
     const { variableName, each } = props.inventory.forEachPoolNode('nodes', pool, `Nodes of pool ${pool.node.id}: hostname -> labels`, nodes);
     this.variableName = variableName;
     this.labels = new Labels(this, 'node-labels', {
