@@ -48,16 +48,18 @@ export class NodePool extends Construct {
     this.taints = [...(props.taints ?? [])];
     this.labels = { ...(props.labels ?? {}) };
     scope.registerPool(this);
-    this.addServers(...(props.servers ?? []));
+    for (const s of props.servers ?? []) this.addServer(s);
     this.node.addValidation({ validate: () => this.problems() });
   }
 
   /** Adds servers to the pool. */
   public addServers(...servers: Server[]): void {
-    for (const s of servers) {
-      this._servers.push(s);
-      s.joinPool(this);
-    }
+    for (const s of servers) this.addServer(s);
+  }
+
+  private addServer(server: Server): void {
+    this._servers.push(server);
+    server.joinPool(this);
   }
 
   public get servers(): readonly Server[] {

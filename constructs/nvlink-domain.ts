@@ -1,13 +1,18 @@
 /**
  * A scale-up domain: the accelerators that share one scale-up fabric, NVIDIA's NVLink or
- * Huawei's HCCS. The class keeps its first name, NvlinkDomain, so that existing construct
- * paths and ids stay as they are. One domain per HGX or Atlas 800T A2 server (8 GPUs, created
- * by the server itself), one per GB200 NVL72 rack (72 GPUs over 18 compute trays, created in
- * the rack), or one per CloudMatrix 384 supernode (384 NPUs over 12 compute racks and 4 racks
- * of HCCS switches, created in the site).
+ * Huawei's HCCS. Two kinds, both a `ScaleUpDomain`:
  *
- * Rack- and multi-rack-scale domains must be whole: exactly the platform's compute racks, each
- * filled with the domain's servers only, plus its switch racks, all in one block.
+ * - `NvlinkDomain`, a construct, for a domain that spans servers: one per GB200 NVL72 rack (72
+ *   GPUs over 18 compute trays, created in the rack) or per CloudMatrix 384 supernode (384 NPUs
+ *   over 12 compute racks and 4 racks of HCCS switches, created in the site). Rack- and
+ *   multi-rack-scale domains must be whole: exactly the platform's compute racks, each filled
+ *   with the domain's servers only, plus its switch racks, all in one block. The class keeps its
+ *   first name, NvlinkDomain, so that existing construct paths and ids stay as they are.
+ * - `ServerNvlinkDomain`, for the domain of one HGX or Atlas 800T A2 server (its own 8 GPUs):
+ *   the server makes it itself. It is not a construct: a fleet has one per server (14,440 in
+ *   the reference fleet), and as constructs they were a third of building and validating a
+ *   fleet, while they render nothing and have no rule to check (the server is the only member,
+ *   by construction). Its name is still `<rack>-<server>-nvlink` (`-hccs` on Ascend).
  */
 import { Construct, IConstruct } from 'constructs';
 import { PlatformSpec, ScaleUpFabric, scaleUpFabric } from './catalog/platforms';
@@ -34,7 +39,73 @@ export interface NvlinkDomainProps {
   readonly superPodId?: number;
 }
 
-export class NvlinkDomain extends Construct {
+/** What servers, node labels and reports read of a scale-up domain, whichever kind it is. */
+export interface ScaleUpDomain {
+  /** The platform whose fabric this is; it sets the domain's size and scope. */
+  readonly platform: PlatformSpec;
+  /** Name used in node labels (`gpu-fleet.io/nvlink-domain`, `gpu-fleet.io/hccs-domain`). */
+  readonly name: string;
+  /** The scale-up interconnect: `nvlink` or `hccs`. */
+  readonly fabric: ScaleUpFabric;
+  /** How messages name the domain: `NVLink domain` or `HCCS domain`. */
+  readonly kind: string;
+  /** Racks of the domain's fabric switches (CloudMatrix 384); empty for other platforms. */
+  readonly switchRacks: readonly Rack[];
+  /** The supernode id (`superPodID` annotation) of an HCCS supernode. */
+  readonly superPodId?: number;
+  readonly members: readonly Server[];
+  /** GPUs in the domain. */
+  readonly gpus: number;
+  /** Racks the domain's servers sit in, in the order their first server was added. */
+  readonly computeRacks: readonly Rack[];
+}
+
+/** `NVLink domain` or `HCCS domain`. */
+function kindOf(fabric: ScaleUpFabric): string {
+  return fabric === 'hccs' ? 'HCCS domain' : 'NVLink domain';
+}
+
+const NO_RACKS: readonly Rack[] = Object.freeze([]);
+
+/** The scale-up domain of one server of a server-scoped platform (HGX, Atlas 800T A2); see the file comment. */
+export class ServerNvlinkDomain implements ScaleUpDomain {
+  public readonly switchRacks = NO_RACKS;
+  public readonly superPodId = undefined;
+
+  /** @internal made by the server (`Server.nvlinkDomain`) */
+  constructor(public readonly server: Server) {}
+
+  public get platform(): PlatformSpec {
+    return this.server.platform;
+  }
+
+  public get fabric(): ScaleUpFabric {
+    return scaleUpFabric(this.server.platform);
+  }
+
+  public get kind(): string {
+    return kindOf(this.fabric);
+  }
+
+  /** `<rack>-<server>-nvlink` (`-hccs` on Ascend), as the path below the site of the construct it once was. */
+  public get name(): string {
+    return `${this.server.rack.node.id}-${this.server.node.id}-${this.fabric}`;
+  }
+
+  public get members(): readonly Server[] {
+    return [this.server];
+  }
+
+  public get gpus(): number {
+    return this.server.gpus;
+  }
+
+  public get computeRacks(): readonly Rack[] {
+    return [this.server.rack];
+  }
+}
+
+export class NvlinkDomain extends Construct implements ScaleUpDomain {
   public readonly platform: PlatformSpec;
   /** Name used in node labels: the construct path below the site, joined with '-'. */
   public readonly name: string;
@@ -46,8 +117,8 @@ export class NvlinkDomain extends Construct {
   public readonly superPodId?: number;
   private readonly _members: Server[] = [];
 
-  /** @param scope the server (HGX, Atlas 800T A2), rack (NVL72) or site (CloudMatrix 384) the domain belongs to */
-  constructor(scope: Server | Rack | Site, id: string, props: NvlinkDomainProps) {
+  /** @param scope the rack (NVL72) or site (CloudMatrix 384) the domain belongs to */
+  constructor(scope: Rack | Site, id: string, props: NvlinkDomainProps) {
     const check = PropChecker.forChild(scope, id);
     uniqueIdCheck(check, scope, id, 'NVLink domain');
     const platformOk = check.check(
@@ -63,7 +134,7 @@ export class NvlinkDomain extends Construct {
     if (platformOk) {
       const wanted = props.platform.scaleUp?.switchRacks ?? 0;
       const given = props.switchRacks?.length ?? 0;
-      check.check(given === wanted, `platform ${props.platform.name} needs ${wanted} switch racks per domain`, given, `${wanted} racks in switchRacks`);
+      if (given !== wanted) check.fail(`platform ${props.platform.name} needs ${wanted} switch racks per domain`, given, `${wanted} racks in switchRacks`);
     }
     check.throwIfAny();
     super(scope, id);
@@ -78,7 +149,7 @@ export class NvlinkDomain extends Construct {
 
   /** How messages name the domain: `NVLink domain` or `HCCS domain`. */
   public get kind(): string {
-    return this.fabric === 'hccs' ? 'HCCS domain' : 'NVLink domain';
+    return kindOf(this.fabric);
   }
 
   /** Racks the domain's servers sit in, in the order their first server was added. */
@@ -110,7 +181,7 @@ export class NvlinkDomain extends Construct {
       gpus += s.platform.gpusPerServer;
       if (s.platform !== this.platform) wrongPlatform.push(s);
     }
-    const models = [...new Set(members.map((s) => s.platform.gpuModel.name))];
+    const models = members.length > 1 ? [...new Set(members.map((s) => s.platform.gpuModel.name))] : [];
     if (models.length > 1) out.push(problem(`${kind} mixes GPU models`, models, 'one GPU model'));
     if (gpus !== this.platform.nvlinkDomainGpus) {
       out.push(problem(`${kind} size does not match platform ${this.platform.name}`, `${gpus} GPUs`, `${this.platform.nvlinkDomainGpus} GPUs`));
@@ -121,8 +192,8 @@ export class NvlinkDomain extends Construct {
     // Members sit in the server (HGX), rack (NVL72) or site (CloudMatrix 384) the domain was created in.
     const scope = this.platform.nvlinkScope;
     const home = this.node.scope;
-    const homeOf = (s: Server) => (scope === 'server' ? s : scope === 'rack' ? s.rack : s.rack.site);
-    const away = members.filter((s) => homeOf(s) !== home).map((s) => s.node.path);
+    const away: string[] = [];
+    for (const s of members) if ((scope === 'server' ? s : scope === 'rack' ? s.rack : s.rack.site) !== home) away.push(s.node.path);
     if (away.length > 0) {
       out.push(problem(`${kind} has members outside its ${scope === 'multi-rack' ? 'site' : scope}`, away, `members in ${home?.node.path} only`));
     }
@@ -178,9 +249,9 @@ export class NvlinkDomain extends Construct {
  * The name of a domain created as `id` in `scope`: its construct path below the site, joined
  * with '-' (`rack-001-u01-nvlink`, `rack-001-nvlink`, `supernode-01`).
  */
-function nameBelowSite(scope: Server | Rack | Site, id: string): string {
+function nameBelowSite(scope: Rack | Site, id: string): string {
   let name = id;
-  // Below the site means: every scope whose grandparent exists (fleet / site / rack / server).
+  // Below the site means: every scope whose grandparent exists (fleet / site / rack).
   for (let c: IConstruct = scope; c.node.scope?.node.scope; c = c.node.scope) name = `${c.node.id}-${name}`;
   return name;
 }

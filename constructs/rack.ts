@@ -5,7 +5,7 @@
 import { Construct } from 'constructs';
 import { Cooling } from './cooling';
 import { dns1123LabelProblems, labelValueProblems } from './kubernetes-names';
-import type { NvlinkDomain } from './nvlink-domain';
+import type { NvlinkDomain, ScaleUpDomain } from './nvlink-domain';
 import { PowerFeed } from './power-feed';
 import type { Server } from './server';
 import { Site } from './site';
@@ -38,6 +38,7 @@ export class Rack extends Construct {
   /** The rack's block (`gpu-fleet.io/block` label value); see `RackProps.block`. */
   public readonly block: string;
   private readonly _servers: Server[] = [];
+  /** The rack-scale or multi-rack NvlinkDomains its servers joined (servers of HGX-like platforms have their own). */
   private readonly _domains: NvlinkDomain[] = [];
   private readonly _switchesOf: NvlinkDomain[] = [];
 
@@ -56,8 +57,8 @@ export class Rack extends Construct {
     }
     check.check(props.feedA instanceof PowerFeed && props.feedA.side === 'A', 'feedA must be an A-side PowerFeed', props.feedA?.side, 'side "A"');
     check.check(props.feedB instanceof PowerFeed && props.feedB.side === 'B', 'feedB must be a B-side PowerFeed', props.feedB?.side, 'side "B"');
-    check.check(props.feedA?.site === scope, 'feedA belongs to another site', props.feedA?.node.path, `a feed of ${scope.node.path}`);
-    check.check(props.feedB?.site === scope, 'feedB belongs to another site', props.feedB?.node.path, `a feed of ${scope.node.path}`);
+    if (props.feedA?.site !== scope) check.fail('feedA belongs to another site', props.feedA?.node.path, `a feed of ${scope.node.path}`);
+    if (props.feedB?.site !== scope) check.fail('feedB belongs to another site', props.feedB?.node.path, `a feed of ${scope.node.path}`);
     check.throwIfAny();
     super(scope, id);
     this.site = scope;
@@ -76,9 +77,9 @@ export class Rack extends Construct {
     return this._servers;
   }
 
-  /** NVLink domains whose GPUs sit in this rack. */
-  public get nvlinkDomains(): readonly NvlinkDomain[] {
-    return this._domains;
+  /** Scale-up domains whose GPUs sit in this rack, in the order of their first server. */
+  public get nvlinkDomains(): readonly ScaleUpDomain[] {
+    return [...new Set(this._servers.map((s) => s.nvlinkDomain))];
   }
 
   /** Scale-up domains whose switches fill this rack (the network racks of a CloudMatrix 384). */
@@ -123,9 +124,9 @@ export class Rack extends Construct {
     this._servers.push(server);
   }
 
-  /** @internal */
+  /** @internal called by Server for the rack's or site's NvlinkDomain it joins */
   public registerNvlinkDomain(domain: NvlinkDomain): void {
-    this._domains.push(domain);
+    if (!this._domains.includes(domain)) this._domains.push(domain);
   }
 
   /** @internal called by NvlinkDomain for its switch racks */
@@ -143,15 +144,16 @@ export class Rack extends Construct {
       const what = this.fabricU > 0 ? `servers and ${this.fabricU}U of switch trays` : 'servers';
       out.push(problem(`${what} take more rack units than the rack has`, `${this.usedU}U`, `at most ${this.heightU}U`));
     }
-    const owner = new Map<number, Server>();
+    // Index: rack unit (1..heightU; a server's constructor checks that it fits).
+    const owner: Array<Server | undefined> = new Array(this.heightU + 1);
     for (const s of this._servers) {
       for (let u = s.positionU; u < s.positionU + s.platform.heightU; u++) {
-        const other = owner.get(u);
+        const other = owner[u];
         if (other && other !== s) {
           out.push(problem(`servers ${other.node.id} and ${s.node.id} overlap`, `U${u}`, 'each rack unit used by at most one server'));
           break;
         }
-        owner.set(u, s);
+        owner[u] = s;
       }
     }
     for (const s of this._servers) {

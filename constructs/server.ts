@@ -3,10 +3,10 @@
  * Its hostname is derived from site, rack and position, so it is stable and unique.
  */
 import { Construct } from 'constructs';
-import { PlatformSpec, scaleUpFabric } from './catalog/platforms';
+import { PlatformSpec } from './catalog/platforms';
 import { dns1123LabelProblems } from './kubernetes-names';
 import type { NodePool } from './node-pool';
-import { NvlinkDomain } from './nvlink-domain';
+import { NvlinkDomain, ScaleUpDomain, ServerNvlinkDomain } from './nvlink-domain';
 import { Rack } from './rack';
 import { problem, PropChecker, uniqueIdCheck } from './violations';
 
@@ -16,8 +16,9 @@ export interface ServerProps {
   /** Lowest rack unit the server occupies, counted from 1 at the bottom. */
   readonly positionU: number;
   /**
-   * The NVLink domain the server's GPUs join.
-   * @default a domain of its own for server-scoped platforms (HGX); required for rack-scale ones (NVL72)
+   * The NVLink (or HCCS) domain the server's GPUs join: the rack's (NVL72) or site's
+   * (CloudMatrix 384) NvlinkDomain.
+   * @default a domain of its own (a ServerNvlinkDomain) for server-scoped platforms (HGX, Atlas 800T A2); required for the others
    */
   readonly nvlinkDomain?: NvlinkDomain;
   /**
@@ -32,11 +33,14 @@ export class Server extends Construct {
   public readonly rack: Rack;
   public readonly platform: PlatformSpec;
   public readonly positionU: number;
-  public readonly nvlinkDomain: NvlinkDomain;
   public readonly unpooledReason?: string;
   /** Kubernetes node name: `<site>-<rack>-u<position, two digits>`. */
   public readonly hostname: string;
   private readonly _pools: NodePool[] = [];
+  /** The rack's or site's domain the server joined, if any. */
+  private readonly _sharedDomain?: NvlinkDomain;
+  /** Its own domain, made on first use. */
+  private _ownDomain?: ServerNvlinkDomain;
 
   constructor(scope: Rack, id: string, props: ServerProps) {
     const check = PropChecker.forChild(scope, id);
@@ -44,15 +48,20 @@ export class Server extends Construct {
     for (const m of dns1123LabelProblems('server name', id)) check.add(m);
     const p = props.platform;
     const platformOk = check.check(!!p && typeof p.heightU === 'number', 'platform must come from the catalog', p, 'a PlatformSpec from platform(name)');
+    // Messages are only built for a failure (`if (!ok) check.fail(...)`): this runs per server.
     if (check.integer('positionU', props.positionU) && platformOk) {
       const top = props.positionU + p.heightU - 1;
-      check.check(top <= scope.heightU, `server of ${p.heightU}U at U${props.positionU} does not fit in the rack`, `top at U${top}`, `top at or below U${scope.heightU}`);
+      if (top > scope.heightU) check.fail(`server of ${p.heightU}U at U${props.positionU} does not fit in the rack`, `top at U${top}`, `top at or below U${scope.heightU}`);
     }
-    if (platformOk && !props.nvlinkDomain) {
-      check.check(p.nvlinkScope === 'server', `platform ${p.name} shares NVLink across the ${p.nvlinkScope}, so nvlinkDomain is required`, props.nvlinkDomain, `the ${p.nvlinkScope}'s NvlinkDomain`);
+    if (props.nvlinkDomain !== undefined && !(props.nvlinkDomain instanceof NvlinkDomain)) {
+      const given = props.nvlinkDomain as unknown as Partial<ScaleUpDomain> | null;
+      check.fail('nvlinkDomain must be the NvlinkDomain of a rack or site', given?.name ?? given, "a rack's or site's NvlinkDomain, or none for a server-scoped platform (the server makes its own)");
     }
-    if (props.unpooledReason !== undefined) {
-      check.check(props.unpooledReason.trim().length > 0, 'unpooledReason must say why', props.unpooledReason, 'a non-empty reason');
+    if (platformOk && !props.nvlinkDomain && p.nvlinkScope !== 'server') {
+      check.fail(`platform ${p.name} shares NVLink across the ${p.nvlinkScope}, so nvlinkDomain is required`, props.nvlinkDomain, `the ${p.nvlinkScope}'s NvlinkDomain`);
+    }
+    if (props.unpooledReason !== undefined && props.unpooledReason.trim().length === 0) {
+      check.fail('unpooledReason must say why', props.unpooledReason, 'a non-empty reason');
     }
     check.throwIfAny();
     super(scope, id);
@@ -61,12 +70,22 @@ export class Server extends Construct {
     this.positionU = props.positionU;
     this.unpooledReason = props.unpooledReason;
     this.hostname = `${scope.site.node.id}-${scope.node.id}-u${String(props.positionU).padStart(2, '0')}`;
-    // The server's own domain is `nvlink` (an id existing fleets keep), or `hccs` on Ascend servers.
-    this.nvlinkDomain = props.nvlinkDomain ?? new NvlinkDomain(this, scaleUpFabric(p), { platform: p });
-    if (!scope.nvlinkDomains.includes(this.nvlinkDomain)) scope.registerNvlinkDomain(this.nvlinkDomain);
-    this.nvlinkDomain.addMember(this);
+    const shared = props.nvlinkDomain;
+    if (shared) {
+      this._sharedDomain = shared;
+      scope.registerNvlinkDomain(shared);
+      shared.addMember(this);
+    }
     scope.registerServer(this);
     this.node.addValidation({ validate: () => this.problems() });
+  }
+
+  /**
+   * The scale-up domain the server's GPUs belong to: the NvlinkDomain it was given, or else a
+   * domain of its own (`<rack>-<server>-nvlink`, `-hccs` on Ascend).
+   */
+  public get nvlinkDomain(): ScaleUpDomain {
+    return this._sharedDomain ?? (this._ownDomain ??= new ServerNvlinkDomain(this));
   }
 
   /** GPUs in this server. */

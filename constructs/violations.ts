@@ -60,30 +60,35 @@ export class PropChecker {
   /** @param path the construct path problems are reported at, or a function that returns it */
   constructor(private readonly path: string | (() => string)) {}
 
-  /** Records `what, got value, expected limit` unless `ok`. Returns `ok`. */
+  /**
+   * Records `what, got value, expected limit` unless `ok`. Returns `ok`. Where building the
+   * message costs (a template, a construct path) and the check runs per server, write
+   * `if (!ok) check.fail(...)` instead, so that the message is only built for a failure.
+   */
   public check(ok: boolean, what: string, got: unknown, expected: string): boolean {
     if (!ok) this.messages.push(problem(what, got, expected));
     return ok;
   }
 
+  /** Records `what, got value, expected limit`. Returns false. */
+  public fail(what: string, got: unknown, expected: string): false {
+    this.messages.push(problem(what, got, expected));
+    return false;
+  }
+
   /** A finite number > 0. */
   public positive(name: string, value: number): boolean {
-    return this.check(Number.isFinite(value) && value > 0, `${name} must be a positive number`, value, 'a finite number > 0');
+    return (Number.isFinite(value) && value > 0) || this.fail(`${name} must be a positive number`, value, 'a finite number > 0');
   }
 
   /** A finite number >= min and <= max. */
   public between(name: string, value: number, min: number, max: number): boolean {
-    return this.check(
-      Number.isFinite(value) && value >= min && value <= max,
-      `${name} is out of range`,
-      value,
-      `a number from ${min} to ${max}`,
-    );
+    return (Number.isFinite(value) && value >= min && value <= max) || this.fail(`${name} is out of range`, value, `a number from ${min} to ${max}`);
   }
 
   /** A whole number >= min. */
   public integer(name: string, value: number, min = 1): boolean {
-    return this.check(Number.isInteger(value) && value >= min, `${name} must be a whole number >= ${min}`, value, `an integer >= ${min}`);
+    return (Number.isInteger(value) && value >= min) || this.fail(`${name} must be a whole number >= ${min}`, value, `an integer >= ${min}`);
   }
 
   /** Records a message built elsewhere (already in `what, got, expected` form). */

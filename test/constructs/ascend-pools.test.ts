@@ -44,14 +44,14 @@ describe('Ascend node pools', () => {
     expect(validationLines(t.fleet)).toEqual([]);
   });
 
-  it('gives an Atlas 800T A2 an HCCS domain of its own, id hccs', () => {
+  it('gives an Atlas 800T A2 an HCCS domain of its own, named after hccs', () => {
     const t = tinySite();
     const s = hgx(t.rack, 1, {}, 'atlas-800t-a2');
     new NodePool(t.site, 'npu', { servers: [s] });
-    expect(s.nvlinkDomain.node.id).toBe('hccs');
+    expect(s.nvlinkDomain.fabric).toBe('hccs');
     expect(s.nvlinkDomain.name).toBe('rack-001-u01-hccs');
     expect(s.nvlinkDomain.kind).toBe('HCCS domain');
-    expect(hgx(t.rack, 20).nvlinkDomain.node.id).toBe('nvlink');
+    expect(hgx(t.rack, 20).nvlinkDomain.name).toBe('rack-001-u20-nvlink');
   });
 
   it('fails when a pool mixes vendors', () => {

@@ -14,7 +14,11 @@ describe('NvlinkDomain', () => {
     expect(s.nvlinkDomain.name).toBe('rack-001-u01-nvlink');
     expect(s.nvlinkDomain.gpus).toBe(8);
     expect(s.nvlinkDomain.platform.name).toBe('hgx-h100');
+    expect(s.nvlinkDomain.members).toEqual([s]);
+    expect(s.nvlinkDomain).toBe(s.nvlinkDomain);
     expect(t.rack.nvlinkDomains).toEqual([s.nvlinkDomain]);
+    // The server's own domain is no construct: nothing below the server in the tree.
+    expect(s.node.children).toEqual([]);
     expect(validationLines(t.fleet)).toEqual([]);
   });
 
@@ -51,18 +55,26 @@ describe('NvlinkDomain', () => {
   });
 
   it('fails when members mix platforms and GPU models', () => {
+    const t = tinySite({ amperageA: 250 });
+    const { rack, domain, trays } = nvl72Rack(t, 'rack-002', 17);
+    const h200 = new Server(rack, 'u30', { platform: platform('hgx-h200'), positionU: 30, nvlinkDomain: domain });
+    new NodePool(t.site, 'nvl72', { servers: trays });
+    new NodePool(t.site, 'h200', { servers: [h200] });
+    const lines = validationLines(t.fleet).filter((l) => l.startsWith('lab-01/rack-002/nvl72: '));
+    expect(lines.slice(0, 3)).toEqual([
+      'lab-01/rack-002/nvl72: NVLink domain mixes GPU models, got ["GB200-186GB", "H200-141GB"], expected one GPU model',
+      'lab-01/rack-002/nvl72: NVLink domain size does not match platform gb200-nvl72, got "76 GPUs", expected 72 GPUs',
+      'lab-01/rack-002/nvl72: NVLink domain has members of another platform, got ["u30: hgx-h200"], expected gb200-nvl72',
+    ]);
+  });
+
+  it("fails when a server is given another server's own domain", () => {
     const t = tinySite();
     const s1 = hgx(t.rack, 1);
-    const s2 = new Server(t.rack, 'u09', { platform: platform('hgx-h200'), positionU: 9, nvlinkDomain: s1.nvlinkDomain });
-    new NodePool(t.site, 'a', { servers: [s1] });
-    new NodePool(t.site, 'b', { servers: [s2] });
-    const lines = validationLines(t.fleet).filter((l) => l.startsWith('lab-01/rack-001/u01/nvlink: '));
-    expect(lines).toEqual([
-      'lab-01/rack-001/u01/nvlink: NVLink domain mixes GPU models, got ["H100-80GB", "H200-141GB"], expected one GPU model',
-      'lab-01/rack-001/u01/nvlink: NVLink domain size does not match platform hgx-h100, got "16 GPUs", expected 8 GPUs',
-      'lab-01/rack-001/u01/nvlink: NVLink domain has members of another platform, got ["u09: hgx-h200"], expected hgx-h100',
-      'lab-01/rack-001/u01/nvlink: NVLink domain has members outside its server, got ["lab-01/rack-001/u09"], expected members in lab-01/rack-001/u01 only',
+    expect(thrownLines(() => new Server(t.rack, 'u09', { platform: platform('hgx-h200'), positionU: 9, nvlinkDomain: s1.nvlinkDomain as NvlinkDomain }))).toEqual([
+      'lab-01/rack-001/u09: nvlinkDomain must be the NvlinkDomain of a rack or site, got "rack-001-u01-nvlink", expected a rack\'s or site\'s NvlinkDomain, or none for a server-scoped platform (the server makes its own)',
     ]);
+    expect(s1.nvlinkDomain.members).toEqual([s1]);
   });
 
   it('rejects a platform not from the catalog, a name used twice and a name that is not a label value', () => {
