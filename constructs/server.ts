@@ -109,7 +109,9 @@ export class Server extends Construct {
   }
 
   private problems(): string[] {
-    const out = dns1123LabelProblems('hostname', this.hostname);
+    // Site and rack ids are DNS-1123 labels (their constructors check), so the hostname made of
+    // them is one too, unless it is too long: the full check only runs then.
+    const out = this.hostname.length > 63 ? dns1123LabelProblems('hostname', this.hostname) : [];
     if (this._pools.length > 1 && new Set(this._pools).size > 1) {
       out.push(problem('server is in more than one node pool', this._pools.map((p) => p.node.id), 'exactly one pool'));
     }
