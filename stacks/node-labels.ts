@@ -64,19 +64,26 @@ export function nodeLabels(pool: NodePool, server: Server): Record<string, strin
 }
 
 /**
- * `nodeLabels` of every node of `pool`, by hostname. The nodes of a rack (of one platform)
- * differ in their scale-up domain only: the other labels are computed and sorted once per rack.
+ * `nodeLabels` of every node of `pool`, by hostname. The labels are worked out and sorted once
+ * per platform; the nodes of a rack differ in their scale-up domain only.
  */
 export function poolNodeLabels(pool: NodePool): Record<string, Record<string, string>> {
   const out: Record<string, Record<string, string>> = {};
+  let base: Record<string, string> | undefined;
   let template: Record<string, string> | undefined;
   let rack: Server['rack'] | undefined;
   let platform: Server['platform'] | undefined;
   for (const server of pool.servers) {
-    if (server.rack !== rack || server.platform !== platform || !template) {
-      template = labelTemplate(pool, server);
-      rack = server.rack;
+    if (server.platform !== platform || !base) {
+      base = labelTemplate(pool, server);
       platform = server.platform;
+      rack = undefined;
+    }
+    if (server.rack !== rack || !template) {
+      // Same keys as base, so the same (sorted) order.
+      template = { ...base };
+      setRackLabels(template, server.rack);
+      rack = server.rack;
     }
     out[server.hostname] = withScaleUpDomain(template, server);
   }
@@ -85,23 +92,15 @@ export function poolNodeLabels(pool: NodePool): Record<string, Record<string, st
 
 /** The labels of `server` in `pool`, keys sorted, with an empty scale-up domain label. */
 function labelTemplate(pool: NodePool, server: Server): Record<string, string> {
-  const rack = server.rack;
-  const site = rack.site;
   const model = server.platform.gpuModel;
   const labels: Record<string, string> = {
     ...pool.labels,
-    [LABEL.site]: site.node.id,
     [LABEL.pool]: pool.node.id,
     [LABEL.gpuProduct]: model.product,
     [LABEL.gpuCount]: String(server.gpus),
-    [LABEL.block]: rack.block,
-    [LABEL.rack]: rack.node.id,
     [scaleUpDomainLabel(scaleUpFabric(server.platform))]: '',
-    [LABEL.powerFeedA]: rack.feedA.node.id,
-    [LABEL.powerFeedB]: rack.feedB.node.id,
-    [LABEL.region]: site.region,
-    [LABEL.zone]: site.zone,
   };
+  setRackLabels(labels, server.rack);
   if (model.vendor === 'nvidia') {
     labels[LABEL.devicePluginConfig] = pool.configName;
     const layout = pool.sharing.migLayout;
@@ -114,6 +113,18 @@ function labelTemplate(pool: NodePool, server: Server): Record<string, string> {
     if (server.platform.acceleratorType) labels[LABEL.acceleratorType] = server.platform.acceleratorType;
   }
   return sortedRecord(labels);
+}
+
+/** Sets the labels that come from the rack and its site. */
+function setRackLabels(labels: Record<string, string>, rack: Server['rack']): void {
+  const site = rack.site;
+  labels[LABEL.site] = site.node.id;
+  labels[LABEL.block] = rack.block;
+  labels[LABEL.rack] = rack.node.id;
+  labels[LABEL.powerFeedA] = rack.feedA.node.id;
+  labels[LABEL.powerFeedB] = rack.feedB.node.id;
+  labels[LABEL.region] = site.region;
+  labels[LABEL.zone] = site.zone;
 }
 
 /** A copy of `template` (keys in its order) with `server`'s scale-up domain set. */

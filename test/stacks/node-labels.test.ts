@@ -3,7 +3,8 @@ import { GpuSharing } from '../../constructs/gpu-sharing';
 import { NodePool } from '../../constructs/node-pool';
 import { Site } from '../../constructs/site';
 import { addCloudMatrix384, CLOUDMATRIX_RACKS, addNvl72Racks } from '../../fleets/rack-scale';
-import { LABEL, nodeAnnotations, nodeLabels } from '../../stacks/node-labels';
+import { loadFleet } from '../../fleets';
+import { LABEL, nodeAnnotations, nodeLabels, poolNodeLabels } from '../../stacks/node-labels';
 import { topologyFor } from '../../stacks/topology';
 import { hgx, SITE_PROPS, tinySite } from '../support/tiny-fleet';
 
@@ -68,5 +69,23 @@ describe('nodeLabels', () => {
     const s = hgx(t.rack, 1);
     const pool = new NodePool(t.site, 'serving', { servers: [s], sharing: GpuSharing.mps(2) });
     expect(nodeLabels(pool, s)).toMatchObject({ 'nvidia.com/device-plugin.config': 'serving', 'nvidia.com/mps.capable': 'true' });
+  });
+});
+
+describe('poolNodeLabels', () => {
+  it('labels every node of every pool of the example fleet exactly as nodeLabels does, keys in the same order', () => {
+    let nodes = 0;
+    for (const site of loadFleet('example').node.children.filter((c): c is Site => c instanceof Site)) {
+      for (const pool of site.pools) {
+        const all = poolNodeLabels(pool);
+        expect(Object.keys(all)).toEqual(pool.servers.map((s) => s.hostname));
+        for (const server of pool.servers) {
+          const one = nodeLabels(pool, server);
+          expect(Object.entries(all[server.hostname])).toEqual(Object.entries(one));
+          nodes++;
+        }
+      }
+    }
+    expect(nodes).toBeGreaterThan(400);
   });
 });
