@@ -137,8 +137,9 @@ function withScaleUpDomain(template: Record<string, string>, server: Server): Re
 /** Annotations of one node of `pool` (the `superPodID` of an Ascend supernode member), keys sorted. */
 export function nodeAnnotations(_pool: NodePool, server: Server): Record<string, string> {
   const out: Record<string, string> = {};
+  if (server.platform.gpuModel.vendor !== 'huawei') return out;
   const domain = server.nvlinkDomain;
-  if (server.platform.gpuModel.vendor === 'huawei' && domain.superPodId !== undefined) out[ANNOTATION.superPodId] = String(domain.superPodId);
+  if (domain.superPodId !== undefined) out[ANNOTATION.superPodId] = String(domain.superPodId);
   return sortedRecord(out);
 }
 
