@@ -141,10 +141,14 @@ interface At {
 const NUMBER_IN_STRING = /[-|\d|.+]+(e[-|\d|.|e|E|+]+)/g;
 const HAS_NUMBER_IN_STRING = /[-|\d|.+]e[-|\d|.|e|E|+]/;
 
+const STRING_MAP_TOKEN = Token.STRING_MAP_TOKEN_VALUE;
+const ANY_MAP_TOKEN = Token.ANY_MAP_TOKEN_VALUE;
+const NUMBER_MAP_TOKEN = Token.NUMBER_MAP_TOKEN_VALUE;
+
 /** True when cdktf's resolve could return anything but `s` itself, or throw. */
 function stringNeedsCdktf(s: string): boolean {
   if (s.includes('TfToken[') || s.includes('${')) return true;
-  if (s === Token.STRING_MAP_TOKEN_VALUE || s === Token.ANY_MAP_TOKEN_VALUE) return true;
+  if (s === STRING_MAP_TOKEN || s === ANY_MAP_TOKEN) return true;
   if (HAS_NUMBER_IN_STRING.test(s)) {
     for (const m of s.matchAll(NUMBER_IN_STRING)) if (numberNeedsCdktf(parseFloat(m[0]))) return true;
   }
@@ -158,8 +162,8 @@ function stringNeedsCdktf(s: string): boolean {
 const SMALLEST_PLAIN_NUMBER = -1e289;
 
 function numberNeedsCdktf(n: number): boolean {
-  if (n > SMALLEST_PLAIN_NUMBER && n !== Token.NUMBER_MAP_TOKEN_VALUE) return false;
-  return n === Token.NUMBER_MAP_TOKEN_VALUE || Token.isUnresolved(n) || Token.isUnresolved([n]) || Number.isNaN(n);
+  if (n > SMALLEST_PLAIN_NUMBER && n !== NUMBER_MAP_TOKEN) return false;
+  return n === NUMBER_MAP_TOKEN || Token.isUnresolved(n) || Token.isUnresolved([n]) || Number.isNaN(n);
 }
 
 /**
@@ -212,11 +216,12 @@ function plain(value: unknown, at: At): unknown {
 
 /** `plain` of a member at `key`, or cdktf's resolve of it, with its key path, when it defers. */
 function member(value: unknown, key: string | number, at: At): unknown {
+  // Primitives first, without touching the key path (most members are strings).
+  if (typeof value === 'string' && !stringNeedsCdktf(value)) return value;
+  // No try/finally: when cdktf's resolve throws, the whole resolve fails, and `at` with it.
   at.keys.push(key);
-  try {
-    const r = plain(value, at);
-    return r === DEFER ? resolveModule.resolve(value, { scope: at.scope, prefix: at.keys.map(String), resolver: RESOLVER, preparing: at.preparing }) : r;
-  } finally {
-    at.keys.pop();
-  }
+  let r = plain(value, at);
+  if (r === DEFER) r = resolveModule.resolve(value, { scope: at.scope, prefix: at.keys.map(String), resolver: RESOLVER, preparing: at.preparing });
+  at.keys.pop();
+  return r;
 }
