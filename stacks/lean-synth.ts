@@ -147,12 +147,35 @@ const NUMBER_MAP_TOKEN = Token.NUMBER_MAP_TOKEN_VALUE;
 
 /** True when cdktf's resolve could return anything but `s` itself, or throw. */
 function stringNeedsCdktf(s: string): boolean {
-  if (s.includes('TfToken[') || s.includes('${')) return true;
+  return s.includes('${') || stringHoldsToken(s);
+}
+
+/** True when `s` holds a token (or is a map token): what cdktf resolves it to depends on more than `s`. */
+function stringHoldsToken(s: string): boolean {
+  if (s.includes('TfToken[')) return true;
   if (s === STRING_MAP_TOKEN || s === ANY_MAP_TOKEN) return true;
   if (HAS_NUMBER_IN_STRING.test(s)) {
     for (const m of s.matchAll(NUMBER_IN_STRING)) if (numberNeedsCdktf(parseFloat(m[0]))) return true;
   }
   return false;
+}
+
+/**
+ * What cdktf resolves strings with `${` but no token to (Terraform expressions such as
+ * `${each.key}` of a for_each resource, and escapes): it parses them for escapes, which costs,
+ * and a fleet has a few of them in every stack. Without a token the result depends on the string
+ * alone (and `preparing`, which is part of the key).
+ */
+const expressionStrings = new Map<string, unknown>();
+
+/** `s`, a string with `${`, resolved: through the memo when it holds no token. */
+function resolveExpressionString(s: string, at: At): unknown {
+  const memo = !stringHoldsToken(s);
+  const key = `${at.preparing ? 'p' : 'r'}${s}`;
+  if (memo && expressionStrings.has(key)) return expressionStrings.get(key);
+  const r = resolveModule.resolve(s, { scope: at.scope, prefix: at.keys.map(String), resolver: RESOLVER, preparing: at.preparing });
+  if (memo) expressionStrings.set(key, r);
+  return r;
 }
 
 /**
@@ -221,7 +244,12 @@ function member(value: unknown, key: string | number, at: At): unknown {
   // No try/finally: when cdktf's resolve throws, the whole resolve fails, and `at` with it.
   at.keys.push(key);
   let r = plain(value, at);
-  if (r === DEFER) r = resolveModule.resolve(value, { scope: at.scope, prefix: at.keys.map(String), resolver: RESOLVER, preparing: at.preparing });
+  if (r === DEFER) {
+    r =
+      typeof value === 'string' && value.includes('${')
+        ? resolveExpressionString(value, at)
+        : resolveModule.resolve(value, { scope: at.scope, prefix: at.keys.map(String), resolver: RESOLVER, preparing: at.preparing });
+  }
   at.keys.pop();
   return r;
 }
