@@ -137,10 +137,12 @@ export interface ReferenceFleetOptions {
 
 /** Builds the reference fleet: 36 sites, 14,440 servers, 115,520 GPUs. */
 export function referenceFleet(options: ReferenceFleetOptions = {}): Fleet {
+  return buildFleet('reference', referenceSiteDesigns(options));
+}
+
+/** The designs of the reference fleet's 36 sites, scaled as `options.scale` says. */
+export function referenceSiteDesigns(options: ReferenceFleetOptions = {}): SiteDesign[] {
   const scale = options.scale ?? 1;
   const designs: SiteDesign[] = [...YIWU, NYOCOR, ...SMALL_SITES.map((s) => ({ ...s, racks: AIR_HGX_RACKS, pue: 1.3 }))];
-  return buildFleet(
-    'reference',
-    designs.map((d) => (scale === 1 ? d : { ...d, servers: d.servers * scale, utilityCapacityMw: d.utilityCapacityMw * scale })),
-  );
+  return designs.map((d) => (scale === 1 ? d : { ...d, servers: d.servers * scale, utilityCapacityMw: d.utilityCapacityMw * scale }));
 }

@@ -20,7 +20,9 @@
  *   reads the output back (MB = 2^20 bytes).
  *
  * It prints a table of the medians per scale and, as its last line, one JSON object
- * `{"scales": [{"scale": 1, ...}, ...]}`. Nothing is written under the project.
+ * `{"scales": [{"scale": 1, ...}, ...]}`. With `--fixed` it also measures
+ * `minimalReferenceFleet()`: the same 36 stacks with few servers, i.e. what synth costs whatever
+ * the fleet's size (a table row, not part of the JSON). Nothing is written under the project.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -28,7 +30,8 @@ import * as os from 'os';
 import * as path from 'path';
 import type { Fleet } from '../constructs/fleet';
 import { Site } from '../constructs/site';
-import { referenceFleet } from '../fleets/reference';
+import { referenceFleet, referenceSiteDesigns } from '../fleets/reference';
+import { buildFleet, TRAINING_POOL } from '../fleets/site-design';
 import { synthesizeFleet } from '../stacks/fleet-app';
 
 /** One synth of one fleet, measured. */
@@ -135,6 +138,20 @@ export function measureScale(scale: number): SynthMeasurement {
   return measureSynth(() => referenceFleet({ scale }));
 }
 
+/**
+ * The reference fleet's 36 sites with as few servers as their pools allow: every pool with a
+ * server count keeps it, the pool that takes the rest gets one rack. Every stack has the same
+ * resources as at 1x, only the node inventories are small: synthesizing it measures the part of
+ * synth that does not grow with the servers (`npm run bench -- --fixed`).
+ */
+export function minimalReferenceFleet(): Fleet {
+  const designs = referenceSiteDesigns().map((d) => ({
+    ...d,
+    servers: (d.pools ?? [TRAINING_POOL]).reduce((n, p) => n + (p.servers ?? 0), 0) + d.racks.serversPerRack,
+  }));
+  return buildFleet('reference-minimal', designs);
+}
+
 function countServers(fleet: Fleet): number {
   let n = 0;
   for (const c of fleet.node.children) if (c instanceof Site) for (const r of c.racks) n += r.servers.length;
@@ -213,36 +230,40 @@ function runChild(scale: number): SynthMeasurement {
   return JSON.parse(lines[lines.length - 1]);
 }
 
+/** Scale 0 stands for the minimal fleet (`--fixed`). */
 function childMain(scale: number): void {
-  process.stdout.write(`${JSON.stringify(measureScale(scale))}\n`);
+  const m = scale === 0 ? measureSynth(minimalReferenceFleet) : measureScale(scale);
+  process.stdout.write(`${JSON.stringify(m)}\n`);
 }
 
-function parseArgs(argv: readonly string[]): { runs: number; scales: number[] } {
+function parseArgs(argv: readonly string[]): { runs: number; scales: number[]; fixed: boolean } {
   let runs = 3;
   let scales = [1, 4, 10];
+  let fixed = false;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--runs') runs = Number(argv[++i]);
     else if (argv[i] === '--scales') scales = String(argv[++i]).split(',').map(Number);
-    else throw new Error(`unknown argument ${argv[i]}; usage: bench [--runs N] [--scales 1,4,10]`);
+    else if (argv[i] === '--fixed') fixed = true;
+    else throw new Error(`unknown argument ${argv[i]}; usage: bench [--runs N] [--scales 1,4,10] [--fixed]`);
   }
   if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a whole number >= 1');
   if (scales.some((s) => !Number.isInteger(s) || s < 1)) throw new Error('--scales must be whole numbers >= 1');
-  return { runs, scales };
+  return { runs, scales, fixed };
 }
 
 function main(argv: readonly string[]): void {
-  const { runs, scales } = parseArgs(argv);
+  const { runs, scales, fixed } = parseArgs(argv);
   const figures: ScaleFigures[] = [];
   const header = ['scale', 'servers', 'resources', 'output MB', 'construct ms', 'synth ms', 'floor ms', 'ratio', 'peak RSS MB'];
   process.stdout.write(`gpu-fleet synth benchmark: reference fleet, ${runs} fresh process(es) per scale, medians\n`);
   process.stdout.write(`node ${process.version}, ${os.cpus().length} CPU(s): ${os.cpus()[0]?.model ?? 'unknown'}\n\n`);
   const W = 14;
   process.stdout.write(`${header.map((h) => h.padStart(W)).join('')}\n`);
-  for (const scale of scales) {
+  const medians = (scale: number): ScaleFigures => {
     const results: SynthMeasurement[] = [];
     for (let i = 0; i < runs; i++) results.push(runChild(scale));
     const med = (f: (r: SynthMeasurement) => number) => median(results.map(f));
-    const row: ScaleFigures = {
+    return {
       scale,
       servers: med((r) => r.servers),
       resources: med((r) => r.resources),
@@ -253,9 +274,20 @@ function main(argv: readonly string[]): void {
       ratio: round(med((r) => r.ratio), 2),
       peakRssMb: round(med((r) => r.peakRssMb), 1),
     };
-    figures.push(row);
-    const cells = [`${scale}x`, row.servers, row.resources, row.outputMb, row.constructMs, row.synthMs, row.floorMs, row.ratio, row.peakRssMb];
+  };
+  const printRow = (label: string, row: ScaleFigures) => {
+    const cells = [label, row.servers, row.resources, row.outputMb, row.constructMs, row.synthMs, row.floorMs, row.ratio, row.peakRssMb];
     process.stdout.write(`${cells.map((c) => String(c).padStart(W)).join('')}\n`);
+  };
+  for (const scale of scales) {
+    const row = medians(scale);
+    figures.push(row);
+    printRow(`${scale}x`, row);
+  }
+  if (fixed) {
+    // Not a scale: kept out of the JSON line.
+    printRow('minimal', medians(0));
+    process.stdout.write('minimal: the same 36 stacks with the fewest servers their pools allow (the cost that does not grow with servers)\n');
   }
   const first = figures.find((f) => f.scale === 1);
   const last = figures.find((f) => f.scale === 10);

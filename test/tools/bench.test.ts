@@ -9,7 +9,8 @@ import { GpuSharing } from '../../constructs/gpu-sharing';
 import { Site } from '../../constructs/site';
 import { Taint } from '../../constructs/taint';
 import { AIR_HGX_RACKS, buildFleet, LIQUID_HGX_RACKS, TRAINING_POOL } from '../../fleets/site-design';
-import { countResources, measureSynth, SynthMeasurement } from '../../tools/bench';
+import { referenceFleet } from '../../fleets/reference';
+import { countResources, measureSynth, minimalReferenceFleet, SynthMeasurement } from '../../tools/bench';
 
 /** Two sites, 34 servers: 30 in tainted pools, 4 in an untainted MPS pool. */
 function smallFleet() {
@@ -97,5 +98,18 @@ describe('countResources', () => {
   it('falls back to the variable default and refuses a for_each it cannot count', () => {
     expect(countResources([config({ t: { x: { for_each: '${var.v}' } } }, { v: { default: { a: 1, b: 2 } } })])).toEqual({ t: 2 });
     expect(() => countResources([config({ t: { x: { for_each: '${toset(local.x)}' } } })])).toThrow(/cannot count the instances of t.x/);
+  });
+});
+
+describe('minimalReferenceFleet', () => {
+  it('keeps every site and pool of the reference fleet with as few servers as the pools allow', () => {
+    const sitesOf = (fleet: ReturnType<typeof referenceFleet>) => fleet.node.children.filter((c): c is Site => c instanceof Site);
+    const minimal = sitesOf(minimalReferenceFleet());
+    const full = sitesOf(referenceFleet());
+    expect(minimal.map((s) => [s.node.id, s.pools.map((p) => p.node.id)])).toEqual(full.map((s) => [s.node.id, s.pools.map((p) => p.node.id)]));
+    const servers = minimal.reduce((n, s) => n + s.servers.length, 0);
+    expect(servers).toBeLessThan(full.reduce((n, s) => n + s.servers.length, 0) / 50);
+    // The pool without a server count gets one rack, so no pool is empty.
+    for (const site of minimal) for (const pool of site.pools) expect(pool.servers.length).toBeGreaterThan(0);
   });
 });
