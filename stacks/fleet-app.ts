@@ -27,7 +27,15 @@ export interface SynthesizeOptions {
    * @default false
    */
   readonly leaveOrphansForCli?: boolean;
+  /**
+   * Called after each step of the synth with its wall time in ms (`npm run bench -- --phases`):
+   * `validate fleet`, `build stacks`, `validate stacks`, `cdktf synth`, `swap`.
+   * @default none
+   */
+  readonly onPhase?: (phase: SynthPhase, ms: number) => void;
 }
+
+export type SynthPhase = 'validate fleet' | 'build stacks' | 'validate stacks' | 'cdktf synth' | 'swap';
 
 export interface SynthesizeResult {
   readonly stacks: readonly string[];
@@ -60,7 +68,14 @@ const TERRAFORM_WORKING_FILES = /^(\.terraform|\.terraform\.lock\.hcl|terraform\
  * - The output depends on the fleet only: no timestamps, no stack traces, no temporary paths.
  */
 export function synthesizeFleet(fleet: Fleet, options: SynthesizeOptions): SynthesizeResult {
+  let t = performance.now();
+  const phase = (name: SynthPhase) => {
+    const now = performance.now();
+    options.onPhase?.(name, now - t);
+    t = now;
+  };
   fleet.assertValid();
+  phase('validate fleet');
   const outdir = path.resolve(options.outdir);
   checkOutdirIsReplaceable(outdir);
   const parent = path.dirname(outdir);
@@ -76,10 +91,13 @@ export function synthesizeFleet(fleet: Fleet, options: SynthesizeOptions): Synth
     // leanSynth: no token stack traces, plain data resolved without cdktf's token machinery (lean-synth.ts).
     // validateSite: false, as fleet.assertValid() above has just run the rules of every site.
     stacks = leanSynth(() => addSiteStacks(app, fleet, { validateSite: false })).map((s) => s.node.id);
+    phase('build stacks');
     // Rules of the stacks' own constructs, all of them at once, before cdktf writes a file.
     const stackViolations = collectViolations(app);
     if (stackViolations.length > 0) throw new FleetValidationError(stackViolations);
+    phase('validate stacks');
     leanSynth(() => app.synth());
+    phase('cdktf synth');
     // Under the cdktf CLI (CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS) error annotations do not
     // stop app.synth(); they must still stop this output from replacing the previous one.
     const errors = Object.values(app.manifest.stacks).flatMap((s) =>
@@ -93,6 +111,7 @@ export function synthesizeFleet(fleet: Fleet, options: SynthesizeOptions): Synth
   const orphans = options.leaveOrphansForCli ? orphanStackDirs(outdir, stacks) : [];
   replaceDir(tmp, outdir, (old) => takeOverTerraformFiles(old, outdir, stacks));
   for (const name of orphans) fs.mkdirSync(path.join(outdir, 'stacks', name), { recursive: true });
+  phase('swap');
   return { stacks };
 }
 

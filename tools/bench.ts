@@ -22,7 +22,9 @@
  * It prints a table of the medians per scale and, as its last line, one JSON object
  * `{"scales": [{"scale": 1, ...}, ...]}`. With `--fixed` it also measures
  * `minimalReferenceFleet()`: the same 36 stacks with few servers, i.e. what synth costs whatever
- * the fleet's size (a table row, not part of the JSON). Nothing is written under the project.
+ * the fleet's size (a table row, not part of the JSON). With `--phases` it also prints the
+ * medians of each step of synth (`SynthesizeOptions.onPhase`). Nothing is written under the
+ * project.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -59,6 +61,8 @@ export interface SynthMeasurement {
    * back: the peak of the whole process so far (in a fresh process: of building and synth).
    */
   readonly peakRssMb: number;
+  /** Wall ms of each step of synthMs (`SynthesizeOptions.onPhase`). */
+  readonly phasesMs: Readonly<Record<string, number>>;
 }
 
 /** What the bench prints per scale: medians over the runs. */
@@ -91,7 +95,8 @@ export function measureSynth(build: () => Fleet): SynthMeasurement {
     const t0 = now();
     const fleet = build();
     const t1 = now();
-    const { stacks } = synthesizeFleet(fleet, { outdir });
+    const phasesMs: Record<string, number> = {};
+    const { stacks } = synthesizeFleet(fleet, { outdir, onPhase: (name, ms) => (phasesMs[name] = (phasesMs[name] ?? 0) + ms) });
     const t2 = now();
     const peakRssMb = (process.resourceUsage().maxRSS * 1024) / MB;
 
@@ -127,6 +132,7 @@ export function measureSynth(build: () => Fleet): SynthMeasurement {
       floorMs,
       ratio: (constructMs + synthMs) / floorMs,
       peakRssMb,
+      phasesMs,
     };
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
@@ -236,33 +242,39 @@ function childMain(scale: number): void {
   process.stdout.write(`${JSON.stringify(m)}\n`);
 }
 
-function parseArgs(argv: readonly string[]): { runs: number; scales: number[]; fixed: boolean } {
+function parseArgs(argv: readonly string[]): { runs: number; scales: number[]; fixed: boolean; phases: boolean } {
   let runs = 3;
   let scales = [1, 4, 10];
   let fixed = false;
+  let phases = false;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--runs') runs = Number(argv[++i]);
     else if (argv[i] === '--scales') scales = String(argv[++i]).split(',').map(Number);
     else if (argv[i] === '--fixed') fixed = true;
-    else throw new Error(`unknown argument ${argv[i]}; usage: bench [--runs N] [--scales 1,4,10] [--fixed]`);
+    else if (argv[i] === '--phases') phases = true;
+    else throw new Error(`unknown argument ${argv[i]}; usage: bench [--runs N] [--scales 1,4,10] [--fixed] [--phases]`);
   }
   if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a whole number >= 1');
   if (scales.some((s) => !Number.isInteger(s) || s < 1)) throw new Error('--scales must be whole numbers >= 1');
-  return { runs, scales, fixed };
+  return { runs, scales, fixed, phases };
 }
 
 function main(argv: readonly string[]): void {
-  const { runs, scales, fixed } = parseArgs(argv);
+  const { runs, scales, fixed, phases } = parseArgs(argv);
   const figures: ScaleFigures[] = [];
   const header = ['scale', 'servers', 'resources', 'output MB', 'construct ms', 'synth ms', 'floor ms', 'ratio', 'peak RSS MB'];
   process.stdout.write(`gpu-fleet synth benchmark: reference fleet, ${runs} fresh process(es) per scale, medians\n`);
   process.stdout.write(`node ${process.version}, ${os.cpus().length} CPU(s): ${os.cpus()[0]?.model ?? 'unknown'}\n\n`);
   const W = 14;
   process.stdout.write(`${header.map((h) => h.padStart(W)).join('')}\n`);
+  const phaseRows: Array<[string, Record<string, number>]> = [];
   const medians = (scale: number): ScaleFigures => {
     const results: SynthMeasurement[] = [];
     for (let i = 0; i < runs; i++) results.push(runChild(scale));
     const med = (f: (r: SynthMeasurement) => number) => median(results.map(f));
+    const byPhase: Record<string, number> = { construct: round(med((r) => r.constructMs), 1) };
+    for (const name of Object.keys(results[0].phasesMs)) byPhase[name] = round(med((r) => r.phasesMs[name] ?? 0), 1);
+    phaseRows.push([scale === 0 ? 'minimal' : `${scale}x`, byPhase]);
     return {
       scale,
       servers: med((r) => r.servers),
@@ -288,6 +300,12 @@ function main(argv: readonly string[]): void {
     // Not a scale: kept out of the JSON line.
     printRow('minimal', medians(0));
     process.stdout.write('minimal: the same 36 stacks with the fewest servers their pools allow (the cost that does not grow with servers)\n');
+  }
+  if (phases && phaseRows.length > 0) {
+    // Medians of each step on its own: they need not add up to the medians above exactly.
+    const names = Object.keys(phaseRows[0][1]);
+    process.stdout.write(`\nms per step (medians):\n${['', ...names].map((h) => h.padStart(W + 2)).join('')}\n`);
+    for (const [label, row] of phaseRows) process.stdout.write(`${[label, ...names.map((n) => String(row[n] ?? ''))].map((c) => c.padStart(W + 2)).join('')}\n`);
   }
   const first = figures.find((f) => f.scale === 1);
   const last = figures.find((f) => f.scale === 10);

@@ -78,6 +78,15 @@ describe('measureSynth', () => {
     expect(m.ratio).toBeCloseTo((m.constructMs + m.synthMs) / m.floorMs, 6);
   });
 
+  it('times every step of synth, in order, within the synth time', () => {
+    expect(Object.keys(m.phasesMs)).toEqual(['validate fleet', 'build stacks', 'validate stacks', 'cdktf synth', 'swap']);
+    const steps = Object.values(m.phasesMs);
+    for (const ms of steps) expect(ms).toBeGreaterThanOrEqual(0);
+    const sum = steps.reduce((a, b) => a + b, 0);
+    expect(sum).toBeLessThanOrEqual(m.synthMs + 1e-6);
+    expect(sum).toBeGreaterThan(m.synthMs * 0.5);
+  });
+
   it('leaves no temporary directory behind', () => {
     expect(benchDirs()).toEqual(before);
   });
