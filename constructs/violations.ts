@@ -111,26 +111,9 @@ export class PropChecker {
   }
 }
 
-const paths = new WeakMap<IConstruct, string>();
-
-/**
- * `c.node.path`, computed once per construct: ids and scopes never change once a construct
- * exists, while `node.path` walks and joins every scope up to the root on each call (which made
- * it the largest single cost of building a fleet: every constructor asks for its parent's path).
- */
-export function pathOf(c: IConstruct): string {
-  let p = paths.get(c);
-  if (p === undefined) {
-    const scope = c.node.scope;
-    p = scope ? childPath(scope, c.node.id) : c.node.id;
-    paths.set(c, p);
-  }
-  return p;
-}
-
 /** Path a construct will have once created under `scope` with `id`. */
 export function childPath(scope: IConstruct, id: string): string {
-  const parent = pathOf(scope);
+  const parent = scope.node.path;
   return parent ? `${parent}/${id}` : id;
 }
 
@@ -146,7 +129,7 @@ export function collectViolations(root: IConstruct): Violation[] {
 /** Records a problem when `scope` already has a child named `id` (names are unique per scope). */
 export function uniqueIdCheck(check: PropChecker, scope: IConstruct, id: string, kind: string): void {
   if (scope.node.tryFindChild(id)) {
-    check.check(false, `${kind} name is already used in ${pathOf(scope) || 'the fleet'}`, id, 'a name not used by another construct there');
+    check.fail(`${kind} name is already used in ${scope.node.path || 'the fleet'}`, id, 'a name not used by another construct there');
   }
 }
 
