@@ -174,30 +174,24 @@ export class NvlinkDomain extends Construct implements ScaleUpDomain {
   private problems(): string[] {
     const out: string[] = [];
     const kind = this.kind;
-    const members = this._members;
-    let gpus = 0;
-    const wrongPlatform: Server[] = [];
-    for (const s of members) {
-      gpus += s.platform.gpusPerServer;
-      if (s.platform !== this.platform) wrongPlatform.push(s);
-    }
-    const models = members.length > 1 ? [...new Set(members.map((s) => s.platform.gpuModel.name))] : [];
+    const models = [...new Set(this._members.map((s) => s.platform.gpuModel.name))];
     if (models.length > 1) out.push(problem(`${kind} mixes GPU models`, models, 'one GPU model'));
-    if (gpus !== this.platform.nvlinkDomainGpus) {
-      out.push(problem(`${kind} size does not match platform ${this.platform.name}`, `${gpus} GPUs`, `${this.platform.nvlinkDomainGpus} GPUs`));
+    if (this.gpus !== this.platform.nvlinkDomainGpus) {
+      out.push(problem(`${kind} size does not match platform ${this.platform.name}`, `${this.gpus} GPUs`, `${this.platform.nvlinkDomainGpus} GPUs`));
     }
+    const wrongPlatform = this._members.filter((s) => s.platform !== this.platform);
     if (wrongPlatform.length > 0) {
       out.push(problem(`${kind} has members of another platform`, wrongPlatform.map((s) => `${s.node.id}: ${s.platform.name}`), this.platform.name));
     }
-    // Members sit in the server (HGX), rack (NVL72) or site (CloudMatrix 384) the domain was created in.
+    // Members sit in the rack (NVL72) or site (CloudMatrix 384) the domain was created in.
     const scope = this.platform.nvlinkScope;
     const home = this.node.scope;
-    const away: string[] = [];
-    for (const s of members) if ((scope === 'server' ? s : scope === 'rack' ? s.rack : s.rack.site) !== home) away.push(s.node.path);
+    const homeOf = (s: Server) => (scope === 'server' ? s : scope === 'rack' ? s.rack : s.rack.site);
+    const away = this._members.filter((s) => homeOf(s) !== home).map((s) => s.node.path);
     if (away.length > 0) {
       out.push(problem(`${kind} has members outside its ${scope === 'multi-rack' ? 'site' : scope}`, away, `members in ${home?.node.path} only`));
     }
-    if (this.platform.scaleUp) out.push(...this.wholeSystemProblems());
+    out.push(...this.wholeSystemProblems());
     return out;
   }
 

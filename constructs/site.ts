@@ -111,14 +111,11 @@ export class Site extends Construct {
     if (facilityMw > this.utilityCapacityMw + 1e-9) {
       out.push(problem(`site draws more than its utility capacity (IT load x PUE ${this.pue})`, `${facilityMw.toFixed(3)} MW`, `at most ${this.utilityCapacityMw} MW`));
     }
-    const seen = new Set<string>();
-    for (const rack of this._racks) {
-      for (const server of rack.servers) {
-        if (seen.size === seen.add(server.hostname).size) {
-          const other = this.servers.find((s) => s.hostname === server.hostname)!;
-          out.push(problem(`hostname is used twice in the site, by ${other.node.path} and ${server.node.path}`, server.hostname, 'unique hostnames within a site'));
-        }
-      }
+    const seen = new Map<string, Server>();
+    for (const server of this.servers) {
+      const other = seen.get(server.hostname);
+      if (other) out.push(problem(`hostname is used twice in the site, by ${other.node.path} and ${server.node.path}`, server.hostname, 'unique hostnames within a site'));
+      else seen.set(server.hostname, server);
     }
     return out;
   }
