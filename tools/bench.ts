@@ -22,11 +22,14 @@
  * It prints a table of the medians per scale and, as its last line, one JSON object
  * `{"scales": [{"scale": 1, ...}, ...]}`. With `--fixed` it also measures
  * `minimalReferenceFleet()`: the same 36 stacks with few servers, i.e. what synth costs whatever
- * the fleet's size (a table row, not part of the JSON). With `--phases` it also prints the
+ * the fleet's size (a table row, not part of the JSON), and, when scale 1 is measured, a lower
+ * bound for the 1x ratio: the cost of 1x with no domain code per server (`printLowerBound`).
+ * With `--phases` it also prints the
  * medians of each step of synth (`SynthesizeOptions.onPhase`). Nothing is written under the
  * project.
  */
 import { spawnSync } from 'child_process';
+import { Construct, IConstruct, RootConstruct } from 'constructs';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -35,6 +38,7 @@ import { Site } from '../constructs/site';
 import { referenceFleet, referenceSiteDesigns } from '../fleets/reference';
 import { buildFleet, TRAINING_POOL } from '../fleets/site-design';
 import { synthesizeFleet } from '../stacks/fleet-app';
+import { INVENTORY_FILE } from '../stacks/node-inventory';
 
 /** One synth of one fleet, measured. */
 export interface SynthMeasurement {
@@ -54,6 +58,8 @@ export interface SynthMeasurement {
   readonly constructMs: number;
   readonly synthMs: number;
   readonly floorMs: number;
+  /** The part of floorMs spent on the node inventories (`nodes.auto.tfvars.json`). */
+  readonly floorInventoryMs: number;
   /** (constructMs + synthMs) / floorMs */
   readonly ratio: number;
   /**
@@ -106,11 +112,14 @@ export function measureSynth(build: () => Fleet): SynthMeasurement {
     const floorDir = path.join(work, 'floor');
     const t3 = now();
     let floorBytes = 0;
+    let floorInventoryMs = 0;
     for (const { rel, value, newline } of objects) {
+      const start = now();
       const file = path.join(floorDir, rel);
       fs.mkdirSync(path.dirname(file), { recursive: true });
       const text = JSON.stringify(value, null, 2) + (newline ? '\n' : '');
       fs.writeFileSync(file, text);
+      if (path.basename(rel) === INVENTORY_FILE) floorInventoryMs += now() - start;
       floorBytes += Buffer.byteLength(text);
     }
     const t4 = now();
@@ -130,6 +139,7 @@ export function measureSynth(build: () => Fleet): SynthMeasurement {
       constructMs,
       synthMs,
       floorMs,
+      floorInventoryMs,
       ratio: (constructMs + synthMs) / floorMs,
       peakRssMb,
       phasesMs,
@@ -156,6 +166,46 @@ export function minimalReferenceFleet(): Fleet {
     servers: (d.pools ?? [TRAINING_POOL]).reduce((n, p) => n + (p.servers ?? 0), 0) + d.racks.serversPerRack,
   }));
   return buildFleet('reference-minimal', designs);
+}
+
+/** A construct tree's shape: a construct's id and the shapes of its children. */
+export type TreeShape = readonly [id: string, children: readonly TreeShape[]];
+
+/** The shape of the construct tree under `root`. */
+export function treeShape(root: IConstruct): TreeShape {
+  return [root.node.id, root.node.children.map(treeShape)];
+}
+
+/** What the constructs library alone costs for a tree of a given shape. */
+export interface BareTreeMeasurement {
+  readonly constructs: number;
+  /** Building the tree out of bare `Construct`s. */
+  readonly buildMs: number;
+  /** The walk `collectViolations` makes over it: `findAll()`, then each construct's `node.validate()`. */
+  readonly validateMs: number;
+}
+
+/**
+ * Builds a tree of `shape` out of bare `Construct`s (no props, no checks, no rules, nothing
+ * registered anywhere) and walks it as validation does. For the shape of a fleet, that is the
+ * part of constructing and validating it that no domain code can go below: one construct per
+ * feed, rack, server and pool.
+ */
+export function measureBareTree(shape: TreeShape): BareTreeMeasurement {
+  const add = (scope: Construct, [id, children]: TreeShape): void => {
+    const c = new Construct(scope, id);
+    for (const child of children) add(c, child);
+  };
+  const t0 = now();
+  const root = new RootConstruct(shape[0]);
+  for (const child of shape[1]) add(root, child);
+  const t1 = now();
+  const all = root.node.findAll();
+  let messages = 0;
+  for (const c of all) messages += c.node.validate().length;
+  const t2 = now();
+  if (messages !== 0) throw new Error(`bare constructs reported ${messages} validation messages`);
+  return { constructs: all.length, buildMs: t1 - t0, validateMs: t2 - t1 };
 }
 
 function countServers(fleet: Fleet): number {
@@ -221,24 +271,32 @@ function median(values: readonly number[]): number {
 
 const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
 
-/** One run at `scale` in a fresh child process. */
-function runChild(scale: number): SynthMeasurement {
+/** Runs this file in a fresh child process with `args` (and `input` on its stdin); its last line, parsed. */
+function runChild<T>(args: readonly string[], input?: string): T {
   // From TypeScript, the child runs under the loader `cdktf synth` uses (cdktf.json).
   const loader = __filename.endsWith('.ts') ? ['-r', path.join(__dirname, 'ts-register.js')] : [];
-  const r = spawnSync(process.execPath, [...loader, __filename, '--child', String(scale)], {
+  // Flush what earlier runs wrote (and deleted) first: otherwise the kernel's writeback of up to
+  // 86 MB competes with this run's own writes and floor (measured: a minimal synth's floor of
+  // 20 ms became 60 to 70 ms right after a 10x run). Where there is no `sync`, runs go without.
+  spawnSync('sync');
+  const r = spawnSync(process.execPath, [...loader, __filename, ...args], {
     cwd: path.join(__dirname, '..'),
     encoding: 'utf8',
+    input,
     maxBuffer: 64 * MB,
     env: { ...process.env, CHECKPOINT_DISABLE: '1' },
   });
-  if (r.status !== 0) throw new Error(`bench child at scale ${scale} failed (${r.status ?? r.signal}):\n${r.stderr}`);
+  if (r.status !== 0) throw new Error(`bench child ${args.join(' ')} failed (${r.status ?? r.signal}):\n${r.stderr}`);
   const lines = r.stdout.trim().split('\n');
-  return JSON.parse(lines[lines.length - 1]);
+  return JSON.parse(lines[lines.length - 1]) as T;
 }
 
-/** Scale 0 stands for the minimal fleet (`--fixed`). */
-function childMain(scale: number): void {
-  const m = scale === 0 ? measureSynth(minimalReferenceFleet) : measureScale(scale);
+/** `--child <scale>`: one synth at that scale (0: the minimal fleet). `--child bare-tree`: measureBareTree of the shape on stdin. */
+function childMain(what: string): void {
+  let m: SynthMeasurement | BareTreeMeasurement;
+  if (what === 'bare-tree') m = measureBareTree(JSON.parse(fs.readFileSync(0, 'utf8')) as TreeShape);
+  else if (what === '0') m = measureSynth(minimalReferenceFleet);
+  else m = measureScale(Number(what));
   process.stdout.write(`${JSON.stringify(m)}\n`);
 }
 
@@ -268,10 +326,13 @@ function main(argv: readonly string[]): void {
   const W = 14;
   process.stdout.write(`${header.map((h) => h.padStart(W)).join('')}\n`);
   const phaseRows: Array<[string, Record<string, number>]> = [];
+  /** Median floorInventoryMs per scale. */
+  const inventoryFloorMs = new Map<number, number>();
   const medians = (scale: number): ScaleFigures => {
     const results: SynthMeasurement[] = [];
-    for (let i = 0; i < runs; i++) results.push(runChild(scale));
+    for (let i = 0; i < runs; i++) results.push(runChild<SynthMeasurement>(['--child', String(scale)]));
     const med = (f: (r: SynthMeasurement) => number) => median(results.map(f));
+    inventoryFloorMs.set(scale, med((r) => r.floorInventoryMs));
     const byPhase: Record<string, number> = { construct: round(med((r) => r.constructMs), 1) };
     for (const name of Object.keys(results[0].phasesMs)) byPhase[name] = round(med((r) => r.phasesMs[name] ?? 0), 1);
     phaseRows.push([scale === 0 ? 'minimal' : `${scale}x`, byPhase]);
@@ -298,8 +359,11 @@ function main(argv: readonly string[]): void {
   }
   if (fixed) {
     // Not a scale: kept out of the JSON line.
-    printRow('minimal', medians(0));
+    const minimal = medians(0);
+    printRow('minimal', minimal);
     process.stdout.write('minimal: the same 36 stacks with the fewest servers their pools allow (the cost that does not grow with servers)\n');
+    const one = figures.find((f) => f.scale === 1);
+    if (one) printLowerBound(one, minimal, inventoryFloorMs.get(1)!, runs);
   }
   if (phases && phaseRows.length > 0) {
     // Medians of each step on its own: they need not add up to the medians above exactly.
@@ -316,8 +380,39 @@ function main(argv: readonly string[]): void {
   process.stdout.write(`${JSON.stringify({ scales: figures })}\n`);
 }
 
+/**
+ * `--fixed` with scale 1: what the 1x fleet would cost with no domain code per server at all,
+ * against the 1x floor. The minimal fleet's construct + synth (the 36 stacks, whatever the
+ * servers), a tree of bare constructs of the 1x fleet's shape built and walked as validation
+ * walks it (the constructs library's own cost per feed, rack, server and pool), and the node
+ * inventories' share of the floor (their JSON has to be written). Medians of `runs` fresh
+ * processes each.
+ */
+function printLowerBound(one: ScaleFigures, minimal: ScaleFigures, inventoryMs: number, runs: number): void {
+  const shape = JSON.stringify(treeShape(referenceFleet({ scale: 1 })));
+  const bare: BareTreeMeasurement[] = [];
+  for (let i = 0; i < runs; i++) bare.push(runChild<BareTreeMeasurement>(['--child', 'bare-tree'], shape));
+  const buildMs = median(bare.map((b) => b.buildMs));
+  const validateMs = median(bare.map((b) => b.validateMs));
+  const fixedMs = minimal.constructMs + minimal.synthMs;
+  const total = fixedMs + buildMs + validateMs + inventoryMs;
+  const ms = (n: number) => `${round(n, 1)} ms`.padStart(10);
+  process.stdout.write(
+    [
+      '',
+      '1x with no domain code per server (medians; a lower bound for the 1x ratio):',
+      `  minimal fleet, construct + synth (the 36 stacks)              ${ms(fixedMs)}`,
+      `  bare constructs for the 1x tree (${bare[0].constructs} constructs), build   ${ms(buildMs)}`,
+      `  the same, findAll + node.validate() walk                      ${ms(validateMs)}`,
+      `  node inventories' share of the 1x floor                       ${ms(inventoryMs)}`,
+      `  total                                                         ${ms(total)} = ${round(total / one.floorMs, 2)} x the 1x floor of ${one.floorMs} ms`,
+      '',
+    ].join('\n'),
+  );
+}
+
 if (require.main === module) {
   const args = process.argv.slice(2);
-  if (args[0] === '--child') childMain(Number(args[1]));
+  if (args[0] === '--child') childMain(args[1]);
   else main(args);
 }

@@ -10,7 +10,7 @@ import { Site } from '../../constructs/site';
 import { Taint } from '../../constructs/taint';
 import { AIR_HGX_RACKS, buildFleet, LIQUID_HGX_RACKS, TRAINING_POOL } from '../../fleets/site-design';
 import { referenceFleet } from '../../fleets/reference';
-import { countResources, measureSynth, minimalReferenceFleet, SynthMeasurement } from '../../tools/bench';
+import { countResources, measureBareTree, measureSynth, minimalReferenceFleet, SynthMeasurement, treeShape } from '../../tools/bench';
 
 /** Two sites, 34 servers: 30 in tainted pools, 4 in an untainted MPS pool. */
 function smallFleet() {
@@ -78,6 +78,11 @@ describe('measureSynth', () => {
     expect(m.ratio).toBeCloseTo((m.constructMs + m.synthMs) / m.floorMs, 6);
   });
 
+  it("reports the node inventories' share of the floor", () => {
+    expect(m.floorInventoryMs).toBeGreaterThan(0);
+    expect(m.floorInventoryMs).toBeLessThan(m.floorMs);
+  });
+
   it('times every step of synth, in order, within the synth time', () => {
     expect(Object.keys(m.phasesMs)).toEqual(['validate fleet', 'build stacks', 'validate stacks', 'cdktf synth', 'swap']);
     const steps = Object.values(m.phasesMs);
@@ -120,5 +125,24 @@ describe('minimalReferenceFleet', () => {
     expect(servers).toBeLessThan(full.reduce((n, s) => n + s.servers.length, 0) / 50);
     // The pool without a server count gets one rack, so no pool is empty.
     for (const site of minimal) for (const pool of site.pools) expect(pool.servers.length).toBeGreaterThan(0);
+  });
+});
+
+describe('treeShape and measureBareTree', () => {
+  it('rebuild the construct tree of a fleet, id for id, out of bare constructs', () => {
+    const fleet = smallFleet();
+    const shape = treeShape(fleet);
+    expect(shape[0]).toBe(fleet.node.id);
+    expect(shape[1].map(([id]) => id)).toEqual(fleet.node.children.map((c) => c.node.id));
+    const rack = fleet.node.findAll().find((c) => c.node.path.endsWith('/rack-001'))!;
+    const site = shape[1].find(([id]) => id === 'lab-01')!;
+    expect(site[1].find(([id]) => id === 'rack-001')![1].map(([id]) => id)).toEqual(rack.node.children.map((c) => c.node.id));
+
+    const bare = measureBareTree(shape);
+    expect(bare.constructs).toBe(fleet.node.findAll().length);
+    for (const ms of [bare.buildMs, bare.validateMs]) {
+      expect(Number.isFinite(ms)).toBe(true);
+      expect(ms).toBeGreaterThanOrEqual(0);
+    }
   });
 });
