@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import type { NodePool } from '../constructs/node-pool';
 import { nodeAnnotations } from './node-labels';
 import type { NodeInventory } from './node-inventory';
-import { FIELD_MANAGER } from './pool-nodes';
+import { forEachNode } from './pool-nodes';
 
 export interface PoolAnnotationsProps {
   readonly pool: NodePool;
@@ -35,14 +35,6 @@ export class PoolAnnotations extends Construct {
     }
     const { variableName, each } = props.inventory.forEachPoolNode('node_annotations', pool, `Node annotations of pool ${pool.node.id}: hostname -> annotations`, nodes);
     this.variableName = variableName;
-    this.annotations = new Annotations(this, 'node-annotations', {
-      forEach: each,
-      apiVersion: 'v1',
-      kind: 'Node',
-      metadata: { name: each.key },
-      annotations: each.value,
-      fieldManager: FIELD_MANAGER,
-      force: true,
-    });
+    this.annotations = new Annotations(this, 'node-annotations', { ...forEachNode(each), annotations: each.value });
   }
 }

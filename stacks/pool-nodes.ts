@@ -3,6 +3,7 @@
  * One `for_each` resource of each kind per pool, iterating the pool's inventory variable,
  * instead of one resource per node.
  */
+import type { MapTerraformIterator } from 'cdktf';
 import { Construct } from 'constructs';
 import { Labels } from '@cdktf/provider-kubernetes/lib/labels';
 import { NodeTaint } from '@cdktf/provider-kubernetes/lib/node-taint';
@@ -12,6 +13,14 @@ import type { NodeInventory } from './node-inventory';
 
 /** Field manager our server-side applies use, so ownership of labels and taints is visible. */
 export const FIELD_MANAGER = 'gpu-fleet';
+
+/**
+ * What every per-node resource of a pool shares: one instance per inventory entry, applied
+ * server-side to the Node named by the entry's key, owned by our field manager.
+ */
+export function forEachNode(each: MapTerraformIterator) {
+  return { forEach: each, apiVersion: 'v1', kind: 'Node', metadata: { name: each.key }, fieldManager: FIELD_MANAGER, force: true };
+}
 
 export interface PoolNodesProps {
   readonly pool: NodePool;
@@ -30,15 +39,7 @@ export class PoolNodes extends Construct {
     const nodes = poolNodeLabels(pool);
     const { variableName, each } = props.inventory.forEachPoolNode('nodes', pool, `Nodes of pool ${pool.node.id}: hostname -> labels`, nodes);
     this.variableName = variableName;
-    this.labels = new Labels(this, 'node-labels', {
-      forEach: each,
-      apiVersion: 'v1',
-      kind: 'Node',
-      metadata: { name: each.key },
-      labels: each.value,
-      fieldManager: FIELD_MANAGER,
-      force: true,
-    });
+    this.labels = new Labels(this, 'node-labels', { ...forEachNode(each), labels: each.value });
     if (pool.taints.length > 0) {
       this.taints = new NodeTaint(this, 'node-taints', {
         forEach: each,
