@@ -18,6 +18,18 @@ export function dns1123LabelProblems(what: string, value: string): string[] {
   return [];
 }
 
+/**
+ * A DNS-1123 subdomain, the form of object names such as a Node's: lower-case alphanumerics,
+ * '-' and '.', at most 253 characters, each dot-separated part starting and ending with a letter
+ * or digit (k8s.io/apimachinery pkg/util/validation IsDNS1123Subdomain).
+ */
+export function dns1123SubdomainProblems(what: string, value: string): string[] {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 253 || !DNS1123_SUBDOMAIN.test(value)) {
+    return [problem(`${what} is not a valid DNS-1123 subdomain`, value, "at most 253 characters of a-z, 0-9, '-' and '.', each part starting and ending with a letter or digit")];
+  }
+  return [];
+}
+
 /** A label or taint key: optional DNS-1123 subdomain prefix (<= 253) and '/', then a name of <= 63. */
 export function labelKeyProblems(what: string, key: string): string[] {
   const slash = key.lastIndexOf('/');

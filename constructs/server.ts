@@ -1,10 +1,11 @@
 /**
  * A GPU server (a Kubernetes node) in a rack at a U position, of a catalog platform.
- * Its hostname is derived from site, rack and position, so it is stable and unique.
+ * Its Kubernetes node name is the one its kubelet registers (`nodeName`), or, for a designed
+ * site whose machines are not named yet, one derived from site, rack and position.
  */
 import { Construct } from 'constructs';
 import { PlatformSpec } from './catalog/platforms';
-import { dns1123LabelProblems } from './kubernetes-names';
+import { dns1123LabelProblems, dns1123SubdomainProblems } from './kubernetes-names';
 import type { NodePool } from './node-pool';
 import { NvlinkDomain, ScaleUpDomain, ServerNvlinkDomain } from './nvlink-domain';
 import { Rack } from './rack';
@@ -27,6 +28,31 @@ export interface ServerProps {
    * @default the server must be in a pool
    */
   readonly unpooledReason?: string;
+  /**
+   * The name of the server's Kubernetes Node: the name its kubelet registers (the machine's
+   * hostname, or `--hostname-override`). Labels, taints and annotations are applied to the Node
+   * of that name, which must exist: the provider fails on a Node it cannot find. A DNS-1123
+   * subdomain (dots allowed, at most 253 characters), unique within the site.
+   * @default `<site>-<rack>-u<position, two digits>`, for sites designed before their machines are named
+   */
+  readonly nodeName?: string;
+}
+
+/**
+ * Longest node name that works: a Node's name may be a 253-character DNS-1123 subdomain, but the
+ * kubelet also writes it as the `kubernetes.io/hostname` label, whose value is at most 63
+ * characters (k8s.io/apimachinery pkg/util/validation IsValidLabelValue), and Kueue's
+ * topology-aware scheduling uses that label as its lowest level.
+ */
+const NODE_NAME_MAX = 63;
+
+/** Problems of a Kubernetes node name: a DNS-1123 subdomain of at most 63 characters. */
+export function nodeNameProblems(what: string, value: string): string[] {
+  const out = dns1123SubdomainProblems(what, value);
+  if (out.length === 0 && value.length > NODE_NAME_MAX) {
+    out.push(problem(`${what} is longer than the kubernetes.io/hostname label allows`, value, `at most ${NODE_NAME_MAX} characters`));
+  }
+  return out;
 }
 
 export class Server extends Construct {
@@ -34,8 +60,8 @@ export class Server extends Construct {
   public readonly platform: PlatformSpec;
   public readonly positionU: number;
   public readonly unpooledReason?: string;
-  /** Kubernetes node name: `<site>-<rack>-u<position, two digits>`. */
-  public readonly hostname: string;
+  /** Kubernetes node name: `nodeName`, or `<site>-<rack>-u<position, two digits>`. */
+  public readonly nodeName: string;
   private readonly _pools: NodePool[] = [];
   /** The rack's or site's domain the server joined, if any. */
   private readonly _sharedDomain?: NvlinkDomain;
@@ -60,6 +86,7 @@ export class Server extends Construct {
     if (platformOk && !props.nvlinkDomain && p.nvlinkScope !== 'server') {
       check.fail(`platform ${p.name} shares NVLink across the ${p.nvlinkScope}, so nvlinkDomain is required`, props.nvlinkDomain, `the ${p.nvlinkScope}'s NvlinkDomain`);
     }
+    if (props.nodeName !== undefined) for (const m of nodeNameProblems('nodeName', props.nodeName)) check.add(m);
     if (props.unpooledReason !== undefined && props.unpooledReason.trim().length === 0) {
       check.fail('unpooledReason must say why', props.unpooledReason, 'a non-empty reason');
     }
@@ -69,7 +96,7 @@ export class Server extends Construct {
     this.platform = p;
     this.positionU = props.positionU;
     this.unpooledReason = props.unpooledReason;
-    this.hostname = `${scope.site.node.id}-${scope.node.id}-u${String(props.positionU).padStart(2, '0')}`;
+    this.nodeName = props.nodeName ?? `${scope.site.node.id}-${scope.node.id}-u${String(props.positionU).padStart(2, '0')}`;
     const shared = props.nvlinkDomain;
     if (shared) {
       this._sharedDomain = shared;
@@ -109,9 +136,9 @@ export class Server extends Construct {
   }
 
   private problems(): string[] {
-    // Site and rack ids are DNS-1123 labels (their constructors check), so the hostname made of
-    // them is one too, unless it is too long: the full check only runs then.
-    const out = this.hostname.length > 63 ? dns1123LabelProblems('hostname', this.hostname) : [];
+    // Site and rack ids are DNS-1123 labels (their constructors check), so a derived node name
+    // made of them is valid unless it is too long: the full check only runs then.
+    const out = this.nodeName.length > NODE_NAME_MAX ? nodeNameProblems('node name', this.nodeName) : [];
     if (this._pools.length > 1 && new Set(this._pools).size > 1) {
       out.push(problem('server is in more than one node pool', this._pools.map((p) => p.node.id), 'exactly one pool'));
     }

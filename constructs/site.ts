@@ -113,9 +113,9 @@ export class Site extends Construct {
     }
     const seen = new Map<string, Server>();
     for (const server of this.servers) {
-      const other = seen.get(server.hostname);
-      if (other) out.push(problem(`hostname is used twice in the site, by ${other.node.path} and ${server.node.path}`, server.hostname, 'unique hostnames within a site'));
-      else seen.set(server.hostname, server);
+      const other = seen.get(server.nodeName);
+      if (other) out.push(problem(`node name is used twice in the site, by ${other.node.path} and ${server.node.path}`, server.nodeName, 'unique node names within a site'));
+      else seen.set(server.nodeName, server);
     }
     return out;
   }

@@ -1,6 +1,6 @@
 /**
  * The node inventory of a stack: for each pool, a Terraform variable `nodes_<pool>` of type
- * map(map(string)) (hostname -> labels), whose value is written to
+ * map(map(string)) (node name -> labels), whose value is written to
  * `<stack dir>/nodes.auto.tfvars.json`, which Terraform loads by itself.
  *
  * Node data is the bulk of a fleet's output; written as plain JSON it skips cdktf's token
@@ -30,8 +30,8 @@ export class NodeInventory extends Construct {
   }
 
   /**
-   * Declares the variable `name` holding `nodes` (hostname -> labels) and returns it.
-   * Entries are written sorted by hostname.
+   * Declares the variable `name` holding `nodes` (node name -> labels) and returns it.
+   * Entries are written sorted by node name.
    */
   public addNodes(name: string, description: string, nodes: Record<string, Record<string, string>>): TerraformVariable {
     if (this.values[name]) throw new Error(`${this.node.path}: inventory variable ${name} is declared twice`);
@@ -64,7 +64,7 @@ export class NodeInventory extends Construct {
   }
 }
 
-/** `o` with its keys in sorted order: `o` itself when they already are (a pool's hostnames usually are). */
+/** `o` with its keys in sorted order: `o` itself when they already are (a pool's node names usually are). */
 function sortedByKey<T>(o: Record<string, T>): Record<string, T> {
   const keys = Object.keys(o);
   let sorted = true;

@@ -64,7 +64,7 @@ export function nodeLabels(pool: NodePool, server: Server): Record<string, strin
 }
 
 /**
- * `nodeLabels` of every node of `pool`, by hostname. The labels are worked out and sorted once
+ * `nodeLabels` of every node of `pool`, by node name. The labels are worked out and sorted once
  * per platform; the nodes of a rack differ in their scale-up domain only.
  */
 export function poolNodeLabels(pool: NodePool): Record<string, Record<string, string>> {
@@ -85,7 +85,7 @@ export function poolNodeLabels(pool: NodePool): Record<string, Record<string, st
       setRackLabels(template, server.rack);
       rack = server.rack;
     }
-    out[server.hostname] = withScaleUpDomain(template, server);
+    out[server.nodeName] = withScaleUpDomain(template, server);
   }
   return out;
 }

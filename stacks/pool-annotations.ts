@@ -1,7 +1,7 @@
 /**
  * Node annotations of one pool (the `superPodID` of Ascend supernode members), the way
  * PoolNodes sets labels: one `kubernetes_annotations` resource with `for_each` over the
- * inventory variable `node_annotations_<pool>` (hostname -> annotations).
+ * inventory variable `node_annotations_<pool>` (node name -> annotations).
  */
 import { Annotations } from '@cdktf/provider-kubernetes/lib/annotations';
 import { Construct } from 'constructs';
@@ -31,9 +31,9 @@ export class PoolAnnotations extends Construct {
     const nodes: Record<string, Record<string, string>> = {};
     for (const server of pool.servers) {
       const a = nodeAnnotations(pool, server);
-      if (Object.keys(a).length > 0) nodes[server.hostname] = a;
+      if (Object.keys(a).length > 0) nodes[server.nodeName] = a;
     }
-    const { variableName, each } = props.inventory.forEachPoolNode('node_annotations', pool, `Node annotations of pool ${pool.node.id}: hostname -> annotations`, nodes);
+    const { variableName, each } = props.inventory.forEachPoolNode('node_annotations', pool, `Node annotations of pool ${pool.node.id}: node name -> annotations`, nodes);
     this.variableName = variableName;
     this.annotations = new Annotations(this, 'node-annotations', { ...forEachNode(each), annotations: each.value });
   }

@@ -37,7 +37,7 @@ export class PoolNodes extends Construct {
     super(scope, id);
     const { pool } = props;
     const nodes = poolNodeLabels(pool);
-    const { variableName, each } = props.inventory.forEachPoolNode('nodes', pool, `Nodes of pool ${pool.node.id}: hostname -> labels`, nodes);
+    const { variableName, each } = props.inventory.forEachPoolNode('nodes', pool, `Nodes of pool ${pool.node.id}: node name -> labels`, nodes);
     this.variableName = variableName;
     this.labels = new Labels(this, 'node-labels', { ...forEachNode(each), labels: each.value });
     if (pool.taints.length > 0) {

@@ -8,13 +8,48 @@ import { Site } from '../../constructs/site';
 import { addRack, hgx, SITE_PROPS, thrownLines, tinySite, validationLines } from '../support/tiny-fleet';
 
 describe('Server', () => {
-  it('derives its hostname from site, rack and a two-digit position', () => {
+  it('derives its node name from site, rack and a two-digit position', () => {
     const t = tinySite();
-    expect(hgx(t.rack, 1).hostname).toBe('lab-01-rack-001-u01');
-    expect(hgx(t.rack, 9).hostname).toBe('lab-01-rack-001-u09');
-    expect(hgx(t.rack, 17).hostname).toBe('lab-01-rack-001-u17');
+    expect(hgx(t.rack, 1).nodeName).toBe('lab-01-rack-001-u01');
+    expect(hgx(t.rack, 9).nodeName).toBe('lab-01-rack-001-u09');
+    expect(hgx(t.rack, 17).nodeName).toBe('lab-01-rack-001-u17');
     const tall = addRack(t, 'rack-002', { heightU: 100 });
-    expect(new Server(tall, 'top', { platform: platform('hgx-h100'), positionU: 93 }).hostname).toBe('lab-01-rack-002-u93');
+    expect(new Server(tall, 'top', { platform: platform('hgx-h100'), positionU: 93 }).nodeName).toBe('lab-01-rack-002-u93');
+  });
+
+  it('takes the node name its kubelet registers, dots included', () => {
+    const t = tinySite();
+    expect(hgx(t.rack, 1, { nodeName: 'gpu0142.hami.example.cn' }).nodeName).toBe('gpu0142.hami.example.cn');
+    hgx(t.rack, 9, { nodeName: 'gpu0143' });
+    new NodePool(t.site, 'training', { servers: t.rack.servers });
+    expect(validationLines(t.fleet)).toEqual([]);
+  });
+
+  it('rejects a node name that is not a DNS-1123 subdomain', () => {
+    const t = tinySite();
+    expect(thrownLines(() => hgx(t.rack, 1, { nodeName: 'GPU_0142.example' }))).toEqual([
+      `lab-01/rack-001/u01: nodeName is not a valid DNS-1123 subdomain, got "GPU_0142.example", expected at most 253 characters of a-z, 0-9, '-' and '.', each part starting and ending with a letter or digit`,
+    ]);
+    expect(thrownLines(() => hgx(t.rack, 1, { nodeName: 'gpu.' }))).toEqual([
+      `lab-01/rack-001/u01: nodeName is not a valid DNS-1123 subdomain, got "gpu.", expected at most 253 characters of a-z, 0-9, '-' and '.', each part starting and ending with a letter or digit`,
+    ]);
+  });
+
+  it('rejects a node name longer than the kubernetes.io/hostname label allows', () => {
+    const t = tinySite();
+    const name = `${'a'.repeat(40)}.${'b'.repeat(30)}`;
+    expect(thrownLines(() => hgx(t.rack, 1, { nodeName: name }))).toEqual([
+      `lab-01/rack-001/u01: nodeName is longer than the kubernetes.io/hostname label allows, got "${name}", expected at most 63 characters`,
+    ]);
+  });
+
+  it('fails when two servers of a site register the same node name', () => {
+    const t = tinySite();
+    hgx(t.rack, 1, { nodeName: 'gpu0001.example', unpooledReason: 'spare' });
+    hgx(t.rack, 9, { nodeName: 'gpu0001.example', unpooledReason: 'spare' });
+    expect(validationLines(t.fleet)).toEqual([
+      'lab-01: node name is used twice in the site, by lab-01/rack-001/u01 and lab-01/rack-001/u09, got "gpu0001.example", expected unique node names within a site',
+    ]);
   });
 
   it('gets an NVLink domain of its own on HGX and knows its GPUs, rack and pool', () => {
@@ -55,7 +90,7 @@ describe('Server', () => {
     expect(validationLines(t.fleet)).toEqual(['lab-01/rack-001/u01: server has an unpooledReason but is in a pool, got ["training"], expected no pool when unpooledReason is set']);
   });
 
-  it('fails when its hostname is longer than 63 characters', () => {
+  it('fails when its derived node name is longer than 63 characters', () => {
     const { fleet } = tinySite();
     const siteId = `site-${'x'.repeat(40)}`;
     const rackId = `rack-${'y'.repeat(20)}`;
@@ -64,9 +99,9 @@ describe('Server', () => {
     const feedB = new PowerFeed(site, 'b', { side: 'B', voltageV: 415, amperageA: 125 });
     const rack = new Rack(site, rackId, { cooling: Cooling.liquid(50), feedA, feedB });
     const s = new Server(rack, 'u01', { platform: platform('hgx-h100'), positionU: 1, unpooledReason: 'spare' });
-    expect(s.hostname).toBe(`${siteId}-${rackId}-u01`);
+    expect(s.nodeName).toBe(`${siteId}-${rackId}-u01`);
     expect(validationLines(fleet)).toEqual([
-      `${siteId}/${rackId}/u01: hostname is not a valid DNS-1123 label, got "${s.hostname}", expected at most 63 characters of a-z, 0-9 and '-', starting and ending with a letter or digit`,
+      `${siteId}/${rackId}/u01: node name is longer than the kubernetes.io/hostname label allows, got "${s.nodeName}", expected at most 63 characters`,
     ]);
   });
 

@@ -135,15 +135,15 @@ const CASES: ReadonlyArray<readonly [string, () => string[], string]> = [
     'lab-01/rack-001/u01: server is in more than one node pool, got ["a", "b"], expected exactly one pool',
   ],
   [
-    'fails when two servers of a site get the same hostname',
+    'fails when two servers of a site get the same node name',
     () => {
       const t = tinySite();
       const a = new Server(t.rack, 'a', { platform: platform('hgx-h100'), positionU: 1, unpooledReason: 'spare' });
       const b = new Server(t.rack, 'b', { platform: platform('hgx-h100'), positionU: 1, unpooledReason: 'spare' });
-      expect(a.hostname).toBe(b.hostname);
+      expect(a.nodeName).toBe(b.nodeName);
       return validationLines(t.fleet);
     },
-    'lab-01: hostname is used twice in the site, by lab-01/rack-001/a and lab-01/rack-001/b, got "lab-01-rack-001-u01", expected unique hostnames within a site',
+    'lab-01: node name is used twice in the site, by lab-01/rack-001/a and lab-01/rack-001/b, got "lab-01-rack-001-u01", expected unique node names within a site',
   ],
   // NVLink
   [

@@ -91,7 +91,7 @@ describe('the reference fleet synthesized', () => {
         const nodes = inventory[`nodes_${pool.node.id.replace(/-/g, '_')}`];
         expect(Object.keys(nodes)).toHaveLength(pool.servers.length);
         for (const server of pool.servers) {
-          const labels = nodes[server.hostname];
+          const labels = nodes[server.nodeName];
           expect(labels).toMatchObject({
             [LABEL.site]: site.node.id,
             [LABEL.pool]: pool.node.id,

@@ -29,7 +29,7 @@ describe('buildSite', () => {
     const site = buildSite(fleet, { ...base, pools: [TRAINING_POOL, { name: 'inference', servers: 3, sharing: GpuSharing.timeSlicing(4) }] });
     const [inference, training] = site.pools;
     expect(inference.node.id).toBe('inference');
-    expect(inference.servers.map((s) => s.hostname)).toEqual(['lab-01-rack-004-u09', 'lab-01-rack-005-u01', 'lab-01-rack-005-u09']);
+    expect(inference.servers.map((s) => s.nodeName)).toEqual(['lab-01-rack-004-u09', 'lab-01-rack-005-u01', 'lab-01-rack-005-u09']);
     expect(training.servers).toHaveLength(7);
     expect(validationLines(fleet)).toEqual([]);
   });

@@ -78,10 +78,10 @@ describe('poolNodeLabels', () => {
     for (const site of loadFleet('example').node.children.filter((c): c is Site => c instanceof Site)) {
       for (const pool of site.pools) {
         const all = poolNodeLabels(pool);
-        expect(Object.keys(all)).toEqual(pool.servers.map((s) => s.hostname));
+        expect(Object.keys(all)).toEqual(pool.servers.map((s) => s.nodeName));
         for (const server of pool.servers) {
           const one = nodeLabels(pool, server);
-          expect(Object.entries(all[server.hostname])).toEqual(Object.entries(one));
+          expect(Object.entries(all[server.nodeName])).toEqual(Object.entries(one));
           nodes++;
         }
       }
