@@ -74,6 +74,13 @@ export class GpuSharing {
 }
 
 /**
+ * Most MPS clients (replicas) per GPU: the device plugin's MPS control daemon refuses more on
+ * Volta and later, every GPU of the catalog (NVIDIA/k8s-device-plugin
+ * cmd/mps-control-daemon/mps/device.go, `maxClients`: 48, 16 before compute capability 7.5).
+ */
+export const MPS_MAX_CLIENTS = 48;
+
+/**
  * Problems of the sharing mode's own values, whatever the GPU model: replica counts, the MIG
  * layout's name (it becomes the `nvidia.com/mig.config` label value), and the combinations
  * the device plugin refuses (a MIG layout outside MIG mode, above all MPS with migStrategy
@@ -84,6 +91,8 @@ export function sharingProblems(sharing: GpuSharing): string[] {
   if (sharing.mode === 'time-slicing' || sharing.mode === 'mps') {
     if (!Number.isInteger(sharing.replicas) || sharing.replicas < 2) {
       out.push(problem(`${sharing.mode} replicas must be a whole number >= 2`, sharing.replicas, 'an integer >= 2'));
+    } else if (sharing.mode === 'mps' && sharing.replicas > MPS_MAX_CLIENTS) {
+      out.push(problem('mps replicas are more clients than the MPS control daemon serves on one GPU', sharing.replicas, `at most ${MPS_MAX_CLIENTS}`));
     }
   }
   if (sharing.mode === 'mig' && !sharing.migLayout) {

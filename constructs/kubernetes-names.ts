@@ -67,8 +67,20 @@ export function labelMapProblems(what: string, labels: Readonly<Record<string, s
  */
 export const FLEET_MANAGED_LABEL_PREFIXES: readonly string[] = ['gpu-fleet.io/', 'topology.kubernetes.io/', 'nvidia.com/', 'kubernetes.io/'];
 
+/**
+ * Label keys without a prefix that the fleet sets itself on Ascend pools, for Huawei's
+ * MindCluster (device plugin, Volcano), which selects NPU nodes by them
+ * (Ascend/mind-cluster component/ascend-device-plugin: `accelerator=huawei-Ascend910`,
+ * `accelerator-type=module-910b-8`). A pool's own value would be overwritten there, and on an
+ * NVIDIA pool it would make MindCluster take the node for an NPU node.
+ */
+export const FLEET_MANAGED_LABEL_KEYS: readonly string[] = ['accelerator', 'accelerator-type'];
+
 /** A label key the fleet sets itself, which a pool's own labels must not use. */
 export function managedLabelKeyProblems(what: string, key: string): string[] {
+  if (FLEET_MANAGED_LABEL_KEYS.includes(key)) {
+    return [problem(`${what} is one the fleet sets on Ascend pools for Huawei's MindCluster`, key, `a key other than ${FLEET_MANAGED_LABEL_KEYS.join(', ')}`)];
+  }
   const prefix = FLEET_MANAGED_LABEL_PREFIXES.find((p) => key.startsWith(p));
   if (prefix === undefined) return [];
   return [problem(`${what} uses the prefix ${prefix}, which the fleet manages itself`, key, `a key outside ${FLEET_MANAGED_LABEL_PREFIXES.join(', ')}`)];

@@ -35,20 +35,24 @@ export class NodePool extends Construct {
     uniqueIdCheck(check, scope, id, 'node pool');
     for (const m of dns1123LabelProblems('pool name', id)) check.add(m);
     const sharing = props.sharing ?? GpuSharing.exclusive();
-    check.check(sharing instanceof GpuSharing, 'sharing must be a GpuSharing', sharing, 'GpuSharing.exclusive(), .timeSlicing(n), .mps(n) or .mig(layout)');
-    if (sharing instanceof GpuSharing) for (const m of sharingProblems(sharing)) check.add(m);
-    for (const m of labelMapProblems('label', props.labels ?? {})) check.add(m);
-    for (const key of Object.keys(props.labels ?? {})) for (const m of managedLabelKeyProblems('label key', key)) check.add(m);
-    for (const t of props.taints ?? []) for (const m of taintProblems(t)) check.add(m);
-    for (const m of duplicateTaintProblems(props.taints ?? [])) check.add(m);
-    check.throwIfAny();
+    const sharingOk = check.check(sharing instanceof GpuSharing, 'sharing must be a GpuSharing', sharing, 'GpuSharing.exclusive(), .timeSlicing(n), .mps(n) or .mig(layout)');
+    if (sharingOk) for (const m of sharingProblems(sharing)) check.add(m);
+    const labelProblems = labelMapProblems('label', props.labels ?? {});
+    for (const key of Object.keys(props.labels ?? {})) labelProblems.push(...managedLabelKeyProblems('label key', key));
+    const taintProblemList = [...(props.taints ?? []).flatMap((t) => taintProblems(t)), ...duplicateTaintProblems(props.taints ?? [])];
+    for (const m of [...labelProblems, ...taintProblemList]) check.add(m);
+    const labelsOk = labelProblems.length === 0;
+    const taintsOk = taintProblemList.length === 0;
+    const serversOk = check.check(props.servers === undefined || Array.isArray(props.servers), 'servers must be a list of Servers', props.servers, 'a list of Servers');
+    check.defer();
     super(scope, id);
     this.site = scope;
-    this.sharing = sharing;
-    this.taints = [...(props.taints ?? [])];
-    this.labels = { ...(props.labels ?? {}) };
+    // Safe values in place of bad ones (reported above), so the rest of the site is checked too.
+    this.sharing = sharingOk ? sharing : GpuSharing.exclusive();
+    this.taints = taintsOk ? [...(props.taints ?? [])] : [];
+    this.labels = labelsOk ? { ...(props.labels ?? {}) } : {};
     scope.registerPool(this);
-    for (const s of props.servers ?? []) this.addServer(s);
+    if (serversOk) for (const s of props.servers ?? []) if (s instanceof Server) this.addServer(s);
     this.node.addValidation({ validate: () => this.problems() });
   }
 

@@ -15,12 +15,12 @@
  *   by construction). Its name is still `<rack>-<server>-nvlink` (`-hccs` on Ascend).
  */
 import { Construct, IConstruct } from 'constructs';
-import { PlatformSpec, ScaleUpFabric, scaleUpFabric } from './catalog/platforms';
+import { PlatformSpec, ScaleUpFabric, scaleUpFabric, UNKNOWN_PLATFORM } from './catalog/platforms';
 import type { Rack } from './rack';
 import type { Server } from './server';
 import type { Site } from './site';
 import { labelValueProblems } from './kubernetes-names';
-import { problem, PropChecker, uniqueIdCheck } from './violations';
+import { problem, PropChecker, summarise, uniqueIdCheck } from './violations';
 
 export interface NvlinkDomainProps {
   /** The platform whose NVLink fabric this is; it sets the domain's size and scope. */
@@ -37,6 +37,11 @@ export interface NvlinkDomainProps {
    * @default none
    */
   readonly superPodId?: number;
+  /**
+   * The domain's name, its `gpu-fleet.io/nvlink-domain` (or `hccs-domain`) label value.
+   * @default the construct path below the site, joined with '-' (`rack-001-nvlink`)
+   */
+  readonly name?: string;
 }
 
 /** What servers, node labels and reports read of a scale-up domain, whichever kind it is. */
@@ -128,21 +133,30 @@ export class NvlinkDomain extends Construct implements ScaleUpDomain {
       'a PlatformSpec from platform(name)',
     );
     // The name is the `gpu-fleet.io/nvlink-domain` (or `hccs-domain`) label value of every member node.
-    const name = nameBelowSite(scope, id);
-    for (const m of labelValueProblems('NVLink domain name (its path below the site)', name)) check.add(m);
-    if (props.superPodId !== undefined) check.integer('superPodId', props.superPodId, 0);
+    const name = props.name ?? nameBelowSite(scope, id);
+    for (const m of labelValueProblems(props.name === undefined ? 'NVLink domain name (its path below the site)' : 'NVLink domain name', name)) check.add(m);
+    const superPodIdOk = props.superPodId === undefined || check.integer('superPodId', props.superPodId, 0);
+    let switchRacksOk = true;
+    // Rack-scale domains belong to their rack, multi-rack ones to the site (see `problems`).
+    const inRack = scope.node.scope?.node.scope !== undefined;
+    const scopeKind = platformOk ? props.platform.nvlinkScope : undefined;
+    if ((scopeKind === 'rack' && !inRack) || (scopeKind === 'multi-rack' && inRack)) {
+      const where = scopeKind === 'rack' ? 'its rack' : 'its site';
+      check.fail(`a domain of platform ${props.platform.name} spans ${scopeKind === 'rack' ? 'one rack' : 'several racks'}, so it is created in ${where}`, scope.node.path, scopeKind === 'rack' ? 'a Rack as its scope' : 'the Site as its scope');
+    }
     if (platformOk) {
       const wanted = props.platform.scaleUp?.switchRacks ?? 0;
-      const given = props.switchRacks?.length ?? 0;
-      if (given !== wanted) check.fail(`platform ${props.platform.name} needs ${wanted} switch racks per domain`, given, `${wanted} racks in switchRacks`);
+      const given = Array.isArray(props.switchRacks) ? props.switchRacks.length : 0;
+      if (given !== wanted) switchRacksOk = check.fail(`platform ${props.platform.name} needs ${wanted} switch racks per domain`, given, `${wanted} racks in switchRacks`);
     }
-    check.throwIfAny();
+    check.defer();
     super(scope, id);
-    this.platform = props.platform;
+    // Safe values in place of bad ones (reported above), so the rest of the site is checked too.
+    this.platform = platformOk ? props.platform : UNKNOWN_PLATFORM;
     this.name = name;
-    this.fabric = scaleUpFabric(props.platform);
-    this.switchRacks = [...(props.switchRacks ?? [])];
-    this.superPodId = props.superPodId;
+    this.fabric = scaleUpFabric(this.platform);
+    this.switchRacks = switchRacksOk ? [...(props.switchRacks ?? [])] : [];
+    this.superPodId = superPodIdOk ? props.superPodId : undefined;
     for (const r of this.switchRacks) r.registerSwitchesOf(this);
     this.node.addValidation({ validate: () => this.problems() });
   }
@@ -187,12 +201,36 @@ export class NvlinkDomain extends Construct implements ScaleUpDomain {
     const scope = this.platform.nvlinkScope;
     const home = this.node.scope;
     const homeOf = (s: Server) => (scope === 'server' ? s : scope === 'rack' ? s.rack : s.rack.site);
-    const away = this._members.filter((s) => homeOf(s) !== home).map((s) => s.node.path);
+    // A domain created in the wrong kind of scope is reported by its constructor; the members' home is then meaningless.
+    const inRack = home?.node.scope?.node.scope !== undefined;
+    const homeKindOk = scope === 'server' || (scope === 'rack') === inRack;
+    const away = homeKindOk ? this._members.filter((s) => homeOf(s) !== home).map((s) => s.node.path) : [];
     if (away.length > 0) {
-      out.push(problem(`${kind} has members outside its ${scope === 'multi-rack' ? 'site' : scope}`, away, `members in ${home?.node.path} only`));
+      out.push(problem(`${kind} has members outside its ${scope === 'multi-rack' ? 'site' : scope} ${home?.node.path}`, summarise(away, 'server'), `members in ${home?.node.path} only`));
     }
+    out.push(...this.superPodIdProblems());
     out.push(...this.wholeSystemProblems());
     return out;
+  }
+
+  /**
+   * Two supernodes of one site (one cluster) with the same `superPodId`: Huawei's HCCL and
+   * Volcano group NPUs by the `superPodID` the device plugin reports, so they would take the
+   * two for one supernode (Ascend/mind-cluster component/ascend-device-plugin). Reported at the
+   * later one.
+   */
+  private superPodIdProblems(): string[] {
+    if (this.superPodId === undefined) return [];
+    const home = this.node.scope;
+    const site = home?.node.scope?.node.scope !== undefined ? home.node.scope : home;
+    if (!site) return [];
+    for (const other of domainsOf(site)) {
+      if (other === this) return [];
+      if (other.superPodId === this.superPodId) {
+        return [problem(`superPodId is already the id of supernode ${other.node.path} (HCCL would take the two for one supernode)`, this.superPodId, 'a superPodId of its own within the site')];
+      }
+    }
+    return [];
   }
 
   /**
@@ -237,6 +275,16 @@ export class NvlinkDomain extends Construct implements ScaleUpDomain {
     }
     return out;
   }
+}
+
+/** The NvlinkDomains of a site: its own (multi-rack) and its racks' (rack-scale), in tree order. */
+function domainsOf(site: IConstruct): NvlinkDomain[] {
+  const out: NvlinkDomain[] = [];
+  for (const c of site.node.children) {
+    if (c instanceof NvlinkDomain) out.push(c);
+    else for (const d of c.node.children) if (d instanceof NvlinkDomain) out.push(d);
+  }
+  return out;
 }
 
 /**

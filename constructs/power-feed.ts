@@ -42,20 +42,21 @@ export class PowerFeed extends Construct {
     // The id is the `gpu-fleet.io/power-feed-a|b` label value of every node the feed powers.
     for (const m of dns1123LabelProblems('feed name', id)) check.add(m);
     check.check(props.side === 'A' || props.side === 'B', 'side must be A or B', props.side, '"A" or "B"');
-    check.positive('voltageV', props.voltageV);
-    check.positive('amperageA', props.amperageA);
+    // A bad rating is reported here; the feed then counts as unlimited, so that no overload is reported on top.
+    const voltageOk = check.positive('voltageV', props.voltageV);
+    const amperageOk = check.positive('amperageA', props.amperageA);
     const phase = props.phase ?? 'three';
-    check.check(phase === 'single' || phase === 'three', 'phase must be single or three', phase, '"single" or "three"');
+    const phaseOk = check.check(phase === 'single' || phase === 'three', 'phase must be single or three', phase, '"single" or "three"');
     const utilization = props.maxUtilizationPercent ?? 80;
-    check.check(Number.isFinite(utilization) && utilization > 0 && utilization <= 100, 'maxUtilizationPercent is out of range', utilization, 'a number > 0 and <= 100');
-    check.throwIfAny();
+    const utilizationOk = check.check(Number.isFinite(utilization) && utilization > 0 && utilization <= 100, 'maxUtilizationPercent is out of range', utilization, 'a number > 0 and <= 100');
+    check.defer();
     super(scope, id);
     this.site = scope;
     this.side = props.side;
-    this.voltageV = props.voltageV;
-    this.amperageA = props.amperageA;
-    this.phase = phase;
-    this.maxUtilizationPercent = utilization;
+    this.voltageV = voltageOk ? props.voltageV : Number.POSITIVE_INFINITY;
+    this.amperageA = amperageOk ? props.amperageA : Number.POSITIVE_INFINITY;
+    this.phase = phaseOk ? phase : 'three';
+    this.maxUtilizationPercent = utilizationOk ? utilization : 80;
     this.availableKw = (this.voltageV * this.amperageA * (utilization / 100) * (phase === 'three' ? Math.sqrt(3) : 1)) / 1000;
     scope.registerFeed(this);
     this.node.addValidation({ validate: () => this.problems() });

@@ -48,28 +48,31 @@ export class Rack extends Construct {
     for (const m of dns1123LabelProblems('rack name', id)) check.add(m);
     const heightU = props.heightU ?? 42;
     // NetBox caps rack height at 100U (dcim/constants.py RACK_U_HEIGHT_MAX).
-    if (check.integer('heightU', heightU)) check.check(heightU <= 100, 'heightU is taller than any rack', heightU, 'at most 100');
-    check.positive('cooling.maxKw', props.cooling.maxKw);
+    let heightOk = check.integer('heightU', heightU);
+    if (heightOk) heightOk = check.check(heightU <= 100, 'heightU is taller than any rack', heightU, 'at most 100');
+    const coolingOk = check.check(props.cooling instanceof Cooling, 'cooling must be a Cooling', props.cooling, 'Cooling.air(kW) or Cooling.liquid(kW)');
+    if (coolingOk) check.positive('cooling.maxKw', props.cooling.maxKw);
     if (props.block !== undefined) {
-      if (check.check(props.block.length > 0, 'block must not be empty', props.block, 'a label value of 1 to 63 characters, or none for the A-side feed')) {
+      if (check.check(typeof props.block === 'string' && props.block.length > 0, 'block must not be empty', props.block, 'a label value of 1 to 63 characters, or none for the A-side feed')) {
         for (const m of labelValueProblems('block', props.block)) check.add(m);
       }
     }
-    check.check(props.feedA instanceof PowerFeed && props.feedA.side === 'A', 'feedA must be an A-side PowerFeed', props.feedA?.side, 'side "A"');
-    check.check(props.feedB instanceof PowerFeed && props.feedB.side === 'B', 'feedB must be a B-side PowerFeed', props.feedB?.side, 'side "B"');
-    if (props.feedA?.site !== scope) check.fail('feedA belongs to another site', props.feedA?.node.path, `a feed of ${scope.node.path}`);
-    if (props.feedB?.site !== scope) check.fail('feedB belongs to another site', props.feedB?.node.path, `a feed of ${scope.node.path}`);
-    check.throwIfAny();
+    const feedAOk = check.check(props.feedA instanceof PowerFeed && props.feedA.side === 'A', 'feedA must be an A-side PowerFeed', props.feedA?.side, 'side "A"');
+    const feedBOk = check.check(props.feedB instanceof PowerFeed && props.feedB.side === 'B', 'feedB must be a B-side PowerFeed', props.feedB?.side, 'side "B"');
+    if (props.feedA instanceof PowerFeed && props.feedA.site !== scope) check.fail('feedA belongs to another site', props.feedA.node.path, `a feed of ${scope.node.path}`);
+    if (props.feedB instanceof PowerFeed && props.feedB.site !== scope) check.fail('feedB belongs to another site', props.feedB.node.path, `a feed of ${scope.node.path}`);
+    check.defer();
     super(scope, id);
     this.site = scope;
-    this.cooling = props.cooling;
+    // Safe values in place of bad ones (reported above), so the rest of the site is checked too.
+    this.cooling = coolingOk ? props.cooling : Cooling.liquid(Number.POSITIVE_INFINITY);
     this.feedA = props.feedA;
     this.feedB = props.feedB;
-    this.heightU = heightU;
-    this.block = props.block ?? props.feedA.node.id;
+    this.heightU = heightOk ? heightU : 42;
+    this.block = props.block ?? (feedAOk ? props.feedA.node.id : id);
     scope.registerRack(this);
-    props.feedA.registerRack(this);
-    props.feedB.registerRack(this);
+    if (feedAOk) props.feedA.registerRack(this);
+    if (feedBOk) props.feedB.registerRack(this);
     this.node.addValidation({ validate: () => this.problems() });
   }
 

@@ -4,7 +4,7 @@
  * site whose machines are not named yet, one derived from site, rack and position.
  */
 import { Construct } from 'constructs';
-import { PlatformSpec } from './catalog/platforms';
+import { PlatformSpec, UNKNOWN_PLATFORM } from './catalog/platforms';
 import { dns1123LabelProblems, dns1123SubdomainProblems } from './kubernetes-names';
 import type { NodePool } from './node-pool';
 import { NvlinkDomain, ScaleUpDomain, ServerNvlinkDomain } from './nvlink-domain';
@@ -75,29 +75,32 @@ export class Server extends Construct {
     const p = props.platform;
     const platformOk = check.check(!!p && typeof p.heightU === 'number', 'platform must come from the catalog', p, 'a PlatformSpec from platform(name)');
     // Messages are only built for a failure (`if (!ok) check.fail(...)`): this runs per server.
-    if (check.integer('positionU', props.positionU) && platformOk) {
+    const positionOk = check.integer('positionU', props.positionU);
+    if (positionOk && platformOk) {
       const top = props.positionU + p.heightU - 1;
       if (top > scope.heightU) check.fail(`server of ${p.heightU}U at U${props.positionU} does not fit in the rack`, `top at U${top}`, `top at or below U${scope.heightU}`);
     }
+    let domainOk = true;
     if (props.nvlinkDomain !== undefined && !(props.nvlinkDomain instanceof NvlinkDomain)) {
       const given = props.nvlinkDomain as unknown as Partial<ScaleUpDomain> | null;
-      check.fail('nvlinkDomain must be the NvlinkDomain of a rack or site', given?.name ?? given, "a rack's or site's NvlinkDomain, or none for a server-scoped platform (the server makes its own)");
+      domainOk = check.fail('nvlinkDomain must be the NvlinkDomain of a rack or site', given?.name ?? given, "a rack's or site's NvlinkDomain, or none for a server-scoped platform (the server makes its own)");
     }
     if (platformOk && !props.nvlinkDomain && p.nvlinkScope !== 'server') {
       check.fail(`platform ${p.name} shares NVLink across the ${p.nvlinkScope}, so nvlinkDomain is required`, props.nvlinkDomain, `the ${p.nvlinkScope}'s NvlinkDomain`);
     }
     if (props.nodeName !== undefined) for (const m of nodeNameProblems('nodeName', props.nodeName)) check.add(m);
-    if (props.unpooledReason !== undefined && props.unpooledReason.trim().length === 0) {
+    if (props.unpooledReason !== undefined && (typeof props.unpooledReason !== 'string' || props.unpooledReason.trim().length === 0)) {
       check.fail('unpooledReason must say why', props.unpooledReason, 'a non-empty reason');
     }
-    check.throwIfAny();
+    check.defer();
     super(scope, id);
     this.rack = scope;
-    this.platform = p;
-    this.positionU = props.positionU;
+    // Safe values in place of bad ones (reported above), so the rest of the site is checked too.
+    this.platform = platformOk ? p : UNKNOWN_PLATFORM;
+    this.positionU = positionOk ? props.positionU : 1;
     this.unpooledReason = props.unpooledReason;
     this.nodeName = props.nodeName ?? `${scope.site.node.id}-${scope.node.id}-u${String(props.positionU).padStart(2, '0')}`;
-    const shared = props.nvlinkDomain;
+    const shared = domainOk ? props.nvlinkDomain : undefined;
     if (shared) {
       this._sharedDomain = shared;
       scope.registerNvlinkDomain(shared);

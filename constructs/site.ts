@@ -6,7 +6,8 @@ import type { NodePool } from './node-pool';
 import type { PowerFeed } from './power-feed';
 import type { Rack } from './rack';
 import type { Server } from './server';
-import { enclosing, problem, PropChecker, uniqueIdCheck } from './violations';
+import { platformNames } from './catalog/platforms';
+import { enclosing, problem, PropChecker, summarise, uniqueIdCheck } from './violations';
 
 export interface SiteProps {
   /** Province or region, the `topology.kubernetes.io/region` label value, e.g. `xinjiang`. */
@@ -15,13 +16,21 @@ export interface SiteProps {
   readonly zone: string;
   /** Power the utility connection delivers to the site, in MW. */
   readonly utilityCapacityMw: number;
-  /** Power usage effectiveness: facility power / IT power, >= 1. */
-  readonly pue: number;
+  /**
+   * Power usage effectiveness: facility power / IT power, from 1 to 3.
+   * @default 1.5, a typical figure for a data centre in operation (the Uptime Institute's
+   *   annual Global Data Center Survey has put the industry average between 1.5 and 1.6 since
+   *   2019); state the site's own figure where it is known
+   */
+  readonly pue?: number;
   /** A human name for reports. @default the site's id */
   readonly displayName?: string;
   /** Context in the kubeconfig that reaches this site's cluster. @default the site's id */
   readonly kubeContext?: string;
 }
+
+/** The PUE a site is planned with when it states none (see `SiteProps.pue`). */
+export const DEFAULT_PUE = 1.5;
 
 export class Site extends Construct {
   /** Walks up from any construct of a site to the site. */
@@ -52,17 +61,19 @@ export class Site extends Construct {
     }
     if (props.kubeContext !== undefined) {
       // An empty context makes the provider use the kubeconfig's current context: some other cluster.
-      check.check(props.kubeContext.length > 0, 'kubeContext must not be empty', props.kubeContext, "a context name of the site's cluster, or none for the site's id");
+      check.check(typeof props.kubeContext === 'string' && props.kubeContext.length > 0, 'kubeContext must not be empty', props.kubeContext, "a context name of the site's cluster, or none for the site's id");
     }
-    check.positive('utilityCapacityMw', props.utilityCapacityMw);
-    check.check(Number.isFinite(props.pue) && props.pue >= 1 && props.pue <= 3, 'pue is out of range', props.pue, 'a number from 1 to 3');
-    check.throwIfAny();
+    const capacityOk = check.positive('utilityCapacityMw', props.utilityCapacityMw);
+    const pue = props.pue ?? DEFAULT_PUE;
+    const pueOk = check.check(typeof pue === 'number' && Number.isFinite(pue) && pue >= 1 && pue <= 3, 'pue is out of range', pue, 'a number from 1 to 3');
+    check.defer();
     super(scope, id);
     this.fleet = scope;
     this.region = props.region;
     this.zone = props.zone;
-    this.utilityCapacityMw = props.utilityCapacityMw;
-    this.pue = props.pue;
+    // Safe values in place of bad ones (reported above), so the rest of the site is checked too.
+    this.utilityCapacityMw = capacityOk ? props.utilityCapacityMw : Number.POSITIVE_INFINITY;
+    this.pue = pueOk ? pue : DEFAULT_PUE;
     this.displayName = props.displayName ?? id;
     this.kubeContext = props.kubeContext ?? id;
     this.node.addValidation({ validate: () => this.problems() });
@@ -112,10 +123,29 @@ export class Site extends Construct {
       out.push(problem(`site draws more than its utility capacity (IT load x PUE ${this.pue})`, `${facilityMw.toFixed(3)} MW`, `at most ${this.utilityCapacityMw} MW`));
     }
     const seen = new Map<string, Server>();
+    const unknown = new Map<string, string[]>();
     for (const server of this.servers) {
+      const name = server.platform.unknownName;
+      if (name !== undefined) {
+        const paths = unknown.get(name);
+        if (paths) paths.push(server.node.path);
+        else unknown.set(name, [server.node.path]);
+      }
       const other = seen.get(server.nodeName);
       if (other) out.push(problem(`node name is used twice in the site, by ${other.node.path} and ${server.node.path}`, server.nodeName, 'unique node names within a site'));
       else seen.set(server.nodeName, server);
+    }
+    // A site is one cluster: a second stack on the same context would write its namespaces,
+    // DaemonSets and ClusterQueue over the first's.
+    for (const other of this.fleet.node.children) {
+      if (other === this) break;
+      if (other instanceof Site && other.kubeContext === this.kubeContext) {
+        out.push(problem(`kubeContext is already the context of site ${other.node.id} in ${this.fleet.kubeconfigPath} (a site is one cluster)`, this.kubeContext, "a context of the site's own cluster"));
+        break;
+      }
+    }
+    for (const [name, paths] of unknown) {
+      out.push(problem(`unknown platform of ${summarise(paths, 'server')}`, name, `one of ${platformNames().join(', ')}`));
     }
     return out;
   }

@@ -106,7 +106,7 @@ export class SiteStack extends TerraformStack {
     const migPools = nvidiaPools.filter((p) => p.sharing.migLayout && p.gpuModel);
     if (migPools.length > 0 && this.devicePlugin) {
       this.migConfig = new NvidiaMigConfig(this, 'nvidia-mig-config', {
-        layouts: migPools.map((p) => ({ layout: p.sharing.migLayout!, model: p.gpuModel! })),
+        layouts: migPools.map((p) => ({ layout: p.sharing.migLayout!, model: p.gpuModel!, pool: p.node.path })),
       });
       // The ConfigMap lives in the plugin's namespace: create that first.
       this.migConfig.configMap.dependsOn = [dependable(this.devicePlugin.namespace)];

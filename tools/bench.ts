@@ -36,7 +36,8 @@ import * as path from 'path';
 import type { Fleet } from '../constructs/fleet';
 import { Site } from '../constructs/site';
 import { referenceFleet, referenceSiteDesigns } from '../fleets/reference';
-import { buildFleet, TRAINING_POOL } from '../fleets/site-design';
+import { platform } from '../constructs/catalog/platforms';
+import { buildFleet, defaultRackDesign, TRAINING_POOL } from '../fleets/site-design';
 import { synthesizeFleet } from '../stacks/fleet-app';
 import { INVENTORY_FILE } from '../stacks/node-inventory';
 
@@ -163,7 +164,7 @@ export function measureScale(scale: number): SynthMeasurement {
 export function minimalReferenceFleet(): Fleet {
   const designs = referenceSiteDesigns().map((d) => ({
     ...d,
-    servers: (d.pools ?? [TRAINING_POOL]).reduce((n, p) => n + (p.servers ?? 0), 0) + d.racks.serversPerRack,
+    servers: (d.pools ?? [TRAINING_POOL]).reduce((n, p) => n + (p.servers ?? 0), 0) + (d.racks ?? defaultRackDesign(platform(d.platform))).serversPerRack,
   }));
   return buildFleet('reference-minimal', designs);
 }

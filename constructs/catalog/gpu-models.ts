@@ -49,6 +49,15 @@ export interface GpuModelSpec {
    * @default 1
    */
   readonly devicesPerPackage?: number;
+  /**
+   * PCI device ids of the model's boards, as mig-parted's `device-filter` writes them
+   * (`0x<device><vendor>`, vendor 10DE for NVIDIA), SXM and PCIe forms alike: the ids
+   * NVIDIA/mig-parted deployments/systemd/config-default.yaml lists per model, named after
+   * NVIDIA's entries in the PCI ID repository (pci-ids.ucw.cz, vendor 10de). Empty for
+   * models without MIG.
+   * @default none
+   */
+  readonly pciDeviceIds?: readonly string[];
 }
 
 /** Compute slices per MIG-capable GPU (MIG user guide). */
@@ -81,24 +90,24 @@ function migLadder(memGb: readonly [number, number, number, number, number, numb
 
 const MODELS: readonly GpuModelSpec[] = [
   // A100 SXM 40GB: 40 GB HBM2e, 400 W; MIG 1g.5gb..7g.40gb (domain.md s2).
-  { name: 'A100-40GB', vendor: 'nvidia', product: 'NVIDIA-A100-SXM4-40GB', memoryGb: 40, tdpW: 400, migProfiles: migLadder([5, 10, 10, 20, 20, 40]) },
+  { name: 'A100-40GB', vendor: 'nvidia', product: 'NVIDIA-A100-SXM4-40GB', memoryGb: 40, tdpW: 400, migProfiles: migLadder([5, 10, 10, 20, 20, 40]), pciDeviceIds: ['0x20B010DE', '0x20B110DE', '0x20F110DE'] },
   // A100 SXM 80GB: 80 GB HBM2e, 400 W; MIG 1g.10gb..7g.80gb (domain.md s2).
-  { name: 'A100-80GB', vendor: 'nvidia', product: 'NVIDIA-A100-SXM4-80GB', memoryGb: 80, tdpW: 400, migProfiles: migLadder([10, 20, 20, 40, 40, 80]) },
+  { name: 'A100-80GB', vendor: 'nvidia', product: 'NVIDIA-A100-SXM4-80GB', memoryGb: 80, tdpW: 400, migProfiles: migLadder([10, 20, 20, 40, 40, 80]), pciDeviceIds: ['0x20B210DE', '0x20B510DE'] },
   // A800: an A100 80GB with NVLink cut to 400 GB/s; same memory, power and MIG (domain.md s2).
-  { name: 'A800-80GB', vendor: 'nvidia', product: 'NVIDIA-A800-SXM4-80GB', memoryGb: 80, tdpW: 400, migProfiles: migLadder([10, 20, 20, 40, 40, 80]) },
+  { name: 'A800-80GB', vendor: 'nvidia', product: 'NVIDIA-A800-SXM4-80GB', memoryGb: 80, tdpW: 400, migProfiles: migLadder([10, 20, 20, 40, 40, 80]), pciDeviceIds: ['0x20F310DE', '0x20F510DE'] },
   // H100 SXM5: 80 GB HBM3, 700 W, NVLink 900 GB/s; MIG as A100 80GB (domain.md s2).
-  { name: 'H100-80GB', vendor: 'nvidia', product: 'NVIDIA-H100-80GB-HBM3', memoryGb: 80, tdpW: 700, migProfiles: migLadder([10, 20, 20, 40, 40, 80]) },
+  { name: 'H100-80GB', vendor: 'nvidia', product: 'NVIDIA-H100-80GB-HBM3', memoryGb: 80, tdpW: 700, migProfiles: migLadder([10, 20, 20, 40, 40, 80]), pciDeviceIds: ['0x233010DE', '0x233110DE'] },
   // H800: the H100 die with NVLink cut; same memory, power and MIG (domain.md s2).
-  { name: 'H800-80GB', vendor: 'nvidia', product: 'NVIDIA-H800-80GB-HBM3', memoryGb: 80, tdpW: 700, migProfiles: migLadder([10, 20, 20, 40, 40, 80]) },
+  { name: 'H800-80GB', vendor: 'nvidia', product: 'NVIDIA-H800-80GB-HBM3', memoryGb: 80, tdpW: 700, migProfiles: migLadder([10, 20, 20, 40, 40, 80]), pciDeviceIds: ['0x232410DE', '0x232210DE'] },
   // H20: China-market part, 96 GB HBM3, 400 W; MIG 1g.12gb..7g.96gb (domain.md s2).
-  { name: 'H20-96GB', vendor: 'nvidia', product: 'NVIDIA-H20', memoryGb: 96, tdpW: 400, migProfiles: migLadder([12, 24, 24, 48, 48, 96]) },
+  { name: 'H20-96GB', vendor: 'nvidia', product: 'NVIDIA-H20', memoryGb: 96, tdpW: 400, migProfiles: migLadder([12, 24, 24, 48, 48, 96]), pciDeviceIds: ['0x232910DE'] },
   // H200 SXM: 141 GB HBM3e, 700 W; MIG 1g.18gb..7g.141gb (domain.md s2).
-  { name: 'H200-141GB', vendor: 'nvidia', product: 'NVIDIA-H200', memoryGb: 141, tdpW: 700, migProfiles: migLadder([18, 35, 35, 71, 71, 141]) },
+  { name: 'H200-141GB', vendor: 'nvidia', product: 'NVIDIA-H200', memoryGb: 141, tdpW: 700, migProfiles: migLadder([18, 35, 35, 71, 71, 141]), pciDeviceIds: ['0x233510DE', '0x233B10DE'] },
   // B200: 180 GB usable, 1,000 W; MIG 1g.23gb..7g.180gb (domain.md s2).
-  { name: 'B200-180GB', vendor: 'nvidia', product: 'NVIDIA-B200', memoryGb: 180, tdpW: 1000, migProfiles: migLadder([23, 45, 45, 90, 90, 180]) },
+  { name: 'B200-180GB', vendor: 'nvidia', product: 'NVIDIA-B200', memoryGb: 180, tdpW: 1000, migProfiles: migLadder([23, 45, 45, 90, 90, 180]), pciDeviceIds: ['0x290110DE'] },
   // GB200, per GPU: 186 GB; a superchip (1 Grace + 2 B200) draws about 2.7 kW, so about
   // 1,350 W per GPU including its share of the Grace CPU; MIG 1g.23gb..7g.186gb (domain.md s2).
-  { name: 'GB200-186GB', vendor: 'nvidia', product: 'NVIDIA-GB200', memoryGb: 186, tdpW: 1350, migProfiles: migLadder([23, 47, 47, 93, 93, 186]) },
+  { name: 'GB200-186GB', vendor: 'nvidia', product: 'NVIDIA-GB200', memoryGb: 186, tdpW: 1350, migProfiles: migLadder([23, 47, 47, 93, 93, 186]), pciDeviceIds: ['0x294110DE'] },
   // Huawei Ascend 910B: 64 GB HBM2e, no MIG (vNPU slices instead, not modelled); board power
   // 310-400 W as sources disagree, so power planning takes the upper figure (domain.md s2).
   // Its device plugin advertises it as huawei.com/Ascend910 (domain.md s7).

@@ -60,6 +60,11 @@ export interface PlatformSpec {
    * `module-910b-8`; only for Ascend platforms.
    */
   readonly acceleratorType?: string;
+  /**
+   * Set on the stand-in `platform(name)` returns for a name the catalog does not know: the
+   * unknown name. The fleet's validation reports it at the site (`unknown platform`).
+   */
+  readonly unknownName?: string;
 }
 
 /** GB200 NVL72 rack power we plan for, in kW (see the catalog entry). */
@@ -155,11 +160,53 @@ export function platforms(): readonly PlatformSpec[] {
   return PLATFORMS;
 }
 
+/** Catalog names of every platform, sorted. */
+export function platformNames(): string[] {
+  return [...BY_NAME.keys()].sort();
+}
+
+/**
+ * What a server built with a platform outside the catalog is, so that the fleet can still be
+ * built and checked whole: an 8-GPU, 1U, zero-kW, server-scoped platform whose `unknownName`
+ * the site reports (see `Site`). Also what a server whose `platform` is not a PlatformSpec at
+ * all stands on, with `unknownName` undefined.
+ */
+export const UNKNOWN_PLATFORM: PlatformSpec = Object.freeze({
+  name: 'unknown',
+  gpuModel: gpuModel('H100-80GB'),
+  gpusPerServer: 8,
+  heightU: 1,
+  maxPowerKw: 0,
+  nvlinkDomainGpus: 8,
+  nvlinkScope: 'server' as const,
+});
+
+const UNKNOWN = new Map<string, PlatformSpec>();
+
+/**
+ * Looks a platform up by its catalog name. An unknown name does not throw: it returns a
+ * stand-in (see `UNKNOWN_PLATFORM`) that the site of every server using it reports, with the
+ * servers' paths and the known names, so a hand-built fleet with a typo is still checked whole.
+ * Use `findPlatform` to look a name up without a stand-in.
+ */
+export function platform(name: string): PlatformSpec {
+  const found = BY_NAME.get(name);
+  if (found) return found;
+  let stand = UNKNOWN.get(name);
+  if (!stand) UNKNOWN.set(name, (stand = Object.freeze({ ...UNKNOWN_PLATFORM, name: String(name), unknownName: String(name) })));
+  return stand;
+}
+
+/** The catalog platform called `name`, or undefined. */
+export function findPlatform(name: string): PlatformSpec | undefined {
+  return BY_NAME.get(name);
+}
+
 /**
  * Looks a platform up by its catalog name.
  * @throws when the name is unknown; the message lists the known names.
  */
-export function platform(name: string): PlatformSpec {
+export function requirePlatform(name: string): PlatformSpec {
   const found = BY_NAME.get(name);
   if (!found) throw unknownNameError('platform', name, [...BY_NAME.keys()]);
   return found;

@@ -12,6 +12,11 @@ import { problem, show } from '../../constructs/violations';
 
 /** One entry of a named mig-parted config: which GPUs, and how each is partitioned. */
 export interface MigPartedDeviceSpec {
+  /**
+   * PCI device ids (`0x233010DE`) of the GPU models this entry applies to; only when one config
+   * name partitions several models differently (mig-parted's config-default.yaml does the same).
+   */
+  readonly 'device-filter'?: readonly string[];
   /** `all`, or a list of GPU indices. */
   readonly devices: 'all' | readonly number[];
   readonly 'mig-enabled': boolean;
@@ -29,6 +34,8 @@ export interface MigPartedConfig {
 export interface MigLayoutOnModel {
   readonly layout: MigLayout;
   readonly model: GpuModelSpec;
+  /** Construct path of the pool that uses it, for messages. @default none */
+  readonly pool?: string;
 }
 
 /** The config that turns MIG off on every GPU; always present, as in mig-parted's defaults. */
@@ -36,12 +43,13 @@ export const MIG_DISABLED_CONFIG = 'all-disabled';
 
 interface ResolvedLayout {
   readonly name: string;
-  readonly model: string;
+  readonly model: GpuModelSpec;
+  readonly pool?: string;
   readonly devices: Record<string, number>;
 }
 
 function resolve(entries: readonly MigLayoutOnModel[]): ResolvedLayout[] {
-  return entries.map(({ layout, model }) => ({ name: layout.name, model: model.name, devices: layout.devicesFor(model) }));
+  return entries.map(({ layout, model, pool }) => ({ name: layout.name, model, pool, devices: layout.devicesFor(model) }));
 }
 
 function sameDevices(a: Record<string, number>, b: Record<string, number>): boolean {
@@ -49,14 +57,21 @@ function sameDevices(a: Record<string, number>, b: Record<string, number>): bool
   return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
 }
 
+/** `H100-80GB (pool lab-01/notebooks)`, or the model alone when the pool is not known. */
+function where(e: ResolvedLayout): string {
+  return e.pool ? `${e.model.name} (pool ${e.pool})` : e.model.name;
+}
+
 /**
- * Layout names that would mean different partitions: one mig-parted config name can hold one
- * partition for `devices: all`, so a uniform layout that fills an H100 with seven 1g.10gb and
- * an A100-40GB with four cannot share the name. Also refuses the reserved `all-disabled`.
+ * Layout names that cannot become one mig-parted config: a name that means two partitions on
+ * the same GPU model (a node's GPUs cannot be told apart), or two partitions on models of which
+ * one has no PCI device id to filter on. One name for different partitions on different models
+ * is fine: the config gets one entry per partition with a `device-filter` of the models' PCI
+ * ids (see `migPartedConfig`). Also refuses the reserved `all-disabled`.
  */
 export function migPartedConflictProblems(entries: readonly MigLayoutOnModel[]): string[] {
   const out: string[] = [];
-  const first = new Map<string, ResolvedLayout>();
+  const first = new Map<string, ResolvedLayout[]>();
   for (const entry of resolve(entries)) {
     if (entry.name === MIG_DISABLED_CONFIG) {
       out.push(problem(`MIG layout name ${entry.name} is reserved for turning MIG off`, entry.name, `any other name`));
@@ -64,31 +79,65 @@ export function migPartedConflictProblems(entries: readonly MigLayoutOnModel[]):
     }
     const seen = first.get(entry.name);
     if (!seen) {
-      first.set(entry.name, entry);
-    } else if (!sameDevices(seen.devices, entry.devices)) {
+      first.set(entry.name, [entry]);
+      continue;
+    }
+    const differs = seen.find((s) => !sameDevices(s.devices, entry.devices));
+    const sameModel = differs && seen.find((s) => s.model.name === entry.model.name && !sameDevices(s.devices, entry.devices));
+    if (sameModel) {
       out.push(
         problem(
-          `MIG layout ${entry.name} means ${show(seen.devices)} on ${seen.model} but a different partition on ${entry.model}`,
+          `MIG layout ${entry.name} means ${show(sameModel.devices)} on ${where(sameModel)} but a different partition on ${where(entry)}`,
           entry.devices,
-          `the same devices on every model, or one layout name per partition`,
+          'the same devices for one GPU model, or one layout name per partition',
+        ),
+      );
+    } else if (differs && (!entry.model.pciDeviceIds?.length || !differs.model.pciDeviceIds?.length)) {
+      const unknown = entry.model.pciDeviceIds?.length ? differs : entry;
+      out.push(
+        problem(
+          `MIG layout ${entry.name} means different partitions on ${where(differs)} and ${where(entry)}, but ${unknown.model.name} has no PCI device id for a device-filter`,
+          entry.devices,
+          'one layout name per partition',
         ),
       );
     }
+    seen.push(entry);
   }
   return out;
 }
 
 /**
- * The mig-parted config for `entries`: `all-disabled` plus one config per layout name, every
- * GPU of the node (`devices: all`) partitioned as the layout says; configs sorted by name.
- * @throws Error naming the layout and both models when one name means two partitions
+ * The mig-parted config for `entries`: `all-disabled` plus one config per layout name, configs
+ * sorted by name. A name that partitions every model alike is one entry for every GPU of the
+ * node (`devices: all`); one that partitions models differently gets one entry per partition,
+ * each with a `device-filter` of the PCI device ids of its models, as mig-parted's own
+ * config-default.yaml does for `all-1g.10gb` and `all-balanced`.
+ * @throws Error naming the layout, models and pools when a name cannot become one config
  */
 export function migPartedConfig(entries: readonly MigLayoutOnModel[]): MigPartedConfig {
   const conflicts = migPartedConflictProblems(entries);
   if (conflicts.length > 0) throw new Error(`mig-parted config has conflicting layouts:\n${conflicts.join('\n')}`);
+  const byName = new Map<string, ResolvedLayout[]>();
+  for (const e of resolve(entries)) {
+    const list = byName.get(e.name);
+    if (list) list.push(e);
+    else byName.set(e.name, [e]);
+  }
   const configs = new Map<string, MigPartedDeviceSpec[]>([[MIG_DISABLED_CONFIG, [{ devices: 'all', 'mig-enabled': false }]]]);
-  for (const { name, devices } of resolve(entries)) {
-    if (!configs.has(name)) configs.set(name, [{ devices: 'all', 'mig-enabled': true, 'mig-devices': devices }]);
+  for (const [name, list] of byName) {
+    const partitions: Array<{ devices: Record<string, number>; ids: Set<string> }> = [];
+    for (const e of list) {
+      const same = partitions.find((p) => sameDevices(p.devices, e.devices));
+      if (same) for (const id of e.model.pciDeviceIds ?? []) same.ids.add(id);
+      else partitions.push({ devices: e.devices, ids: new Set(e.model.pciDeviceIds ?? []) });
+    }
+    configs.set(
+      name,
+      partitions.length === 1
+        ? [{ devices: 'all', 'mig-enabled': true, 'mig-devices': partitions[0].devices }]
+        : partitions.map((p) => ({ 'device-filter': [...p.ids].sort(), devices: 'all' as const, 'mig-enabled': true, 'mig-devices': p.devices })),
+    );
   }
   const sorted = [...configs.keys()].sort();
   const migConfigs: Record<string, readonly MigPartedDeviceSpec[]> = {};
@@ -147,9 +196,19 @@ function migDevicesProblems(entry: Json, path: string): string[] {
   return out;
 }
 
+/** mig-parted's device-filter: one PCI id `0x<device><vendor>`, or a list of them (api/spec/v1/spec.go). */
+const PCI_ID = /^0x[0-9A-Fa-f]{8}$/;
+
+function deviceFilterProblems(filter: unknown, path: string): string[] {
+  const ids = Array.isArray(filter) ? filter : [filter];
+  const ok = ids.length > 0 && ids.every((id) => typeof id === 'string' && PCI_ID.test(id));
+  return ok ? [] : [problem(`${path}.device-filter is not a PCI device id filter mig-parted accepts`, filter, 'a PCI device id such as "0x233010DE", or a list of them')];
+}
+
 function entryProblems(entry: unknown, path: string): string[] {
   if (!isRecord(entry)) return [problem(`${path} must be a mapping`, entry, 'a mapping with devices and mig-enabled')];
   const out = [...unknownKeys(entry, `${path}.`, ENTRY_KEYS)];
+  if ('device-filter' in entry) out.push(...deviceFilterProblems(entry['device-filter'], path));
   if (!('devices' in entry)) out.push(problem(`${path}.devices is missing`, undefined, '"all" or a list of GPU indices'));
   else out.push(...devicesProblems(entry.devices, path));
   if (typeof entry['mig-enabled'] !== 'boolean') out.push(problem(`${path}.mig-enabled must be a boolean`, entry['mig-enabled'], 'true or false'));
