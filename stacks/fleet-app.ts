@@ -3,13 +3,22 @@
  * checked before anything is written; the stacks are written to a temporary directory
  * beside the output; only when all of them succeed does that directory replace the output.
  * A failed synth leaves the previous output exactly as it was.
+ *
+ * One run shows every mistake: the problems constructors and builders recorded
+ * (`PropChecker.defer`), the fleet's rules and the rules of every site's stack, built even when
+ * other sites are broken and reported at the pool the user wrote, not at the stack object, all
+ * in one FleetValidationError, grouped by site.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { AnnotationMetadataEntryType, App } from 'cdktf';
 import { Fleet } from '../constructs/fleet';
+import type { NodePool } from '../constructs/node-pool';
 import { Site } from '../constructs/site';
-import { collectViolations, FleetValidationError } from '../constructs/violations';
+import { captureProblems, deferredViolations, FleetValidationError, siteOf, Violation } from '../constructs/violations';
+import { KueueQueues } from './kueue/kueue';
+import { kueueProblems } from './kueue/objects';
+import { migPartedConflictProblems } from './nvidia/mig-parted-config';
 import { SiteStack, SiteStackProps } from './site-stack';
 import { leanSynth } from './lean-synth';
 
@@ -74,7 +83,7 @@ export function synthesizeFleet(fleet: Fleet, options: SynthesizeOptions): Synth
     options.onPhase?.(name, now - t);
     t = now;
   };
-  fleet.assertValid();
+  const fleetViolations = fleet.validate();
   phase('validate fleet');
   const outdir = path.resolve(options.outdir);
   checkOutdirIsReplaceable(outdir);
@@ -86,15 +95,15 @@ export function synthesizeFleet(fleet: Fleet, options: SynthesizeOptions): Synth
     // mkdtemp makes the directory private (0700); the output is an ordinary directory.
     fs.chmodSync(tmp, 0o755);
     // Stack traces would put absolute source paths and line numbers into the output.
-    // skipValidation: collectViolations(app) below runs every validation once; app.synth() would again.
+    // skipValidation: the stacks' rules run once below (stackViolations); app.synth() would again.
     const app = new App({ outdir: tmp, stackTraces: false, skipValidation: true });
     // leanSynth: no token stack traces, plain data resolved without cdktf's token machinery (lean-synth.ts).
-    // validateSite: false, as fleet.assertValid() above has just run the rules of every site.
-    stacks = leanSynth(() => addSiteStacks(app, fleet, { validateSite: false })).map((s) => s.node.id);
+    const built = leanSynth(() => buildSiteStacks(app, fleet, fleetViolations));
+    stacks = built.stacks.map((s) => s.node.id);
     phase('build stacks');
-    // Rules of the stacks' own constructs, all of them at once, before cdktf writes a file.
-    const stackViolations = collectViolations(app);
-    if (stackViolations.length > 0) throw new FleetValidationError(stackViolations);
+    // Rules of the stacks' own constructs, of every site, before cdktf writes a file.
+    const violations = [...fleetViolations, ...built.violations, ...built.stacks.flatMap(stackViolations)];
+    if (violations.length > 0) throw new FleetValidationError(orderBySite(fleet, violations));
     phase('validate stacks');
     leanSynth(() => app.synth());
     phase('cdktf synth');
@@ -113,6 +122,106 @@ export function synthesizeFleet(fleet: Fleet, options: SynthesizeOptions): Synth
   for (const name of orphans) fs.mkdirSync(path.join(outdir, 'stacks', name), { recursive: true });
   phase('swap');
   return { stacks };
+}
+
+/**
+ * One SiteStack per site, each built on its own: a stack that throws a FleetValidationError
+ * while being built (a stack object that checks its props) adds its violations and the other
+ * sites go on. Sites whose constructors recorded problems get no stack: their values are
+ * stand-ins. Pool-level stack rules that a throwing stack would report at its own objects
+ * (MIG layout names) are checked here first, at the pools.
+ */
+function buildSiteStacks(app: App, fleet: Fleet, fleetViolations: readonly Violation[]): { stacks: SiteStack[]; violations: Violation[] } {
+  const broken = new Set<string>();
+  for (const v of fleetViolations) broken.add(siteOf(v));
+  const deferred = new Set(collectDeferredSites(fleet));
+  const stacks: SiteStack[] = [];
+  const violations: Violation[] = [];
+  for (const site of fleet.node.children.filter((c): c is Site => c instanceof Site)) {
+    if (deferred.has(site.node.id)) continue;
+    const atPools = migLayoutViolations(site);
+    violations.push(...atPools);
+    const reported = new Set(atPools.map((v) => v.message));
+    let stack: SiteStack | undefined;
+    let failure: unknown;
+    const { violations: thrown } = captureProblems(() => {
+      try {
+        stack = new SiteStack(app, { site, validateSite: false });
+      } catch (e) {
+        if (e instanceof FleetValidationError) throw e;
+        failure = e;
+      }
+    });
+    // A stack that fails for any other reason on a site that breaks rules fails because of them.
+    if (failure !== undefined && !broken.has(site.node.id) && atPools.length === 0 && thrown.length === 0) throw failure;
+    violations.push(...thrown.filter((v) => !reported.has(v.message)));
+    if (stack && thrown.length === 0 && failure === undefined) stacks.push(stack);
+    else if (stack) app.node.tryRemoveChild(stack.node.id);
+    else if (app.node.tryFindChild(site.node.id)) app.node.tryRemoveChild(site.node.id);
+  }
+  return { stacks, violations };
+}
+
+/** Ids of the sites with problems their constructors or builders recorded (`PropChecker.defer`). */
+function collectDeferredSites(fleet: Fleet): string[] {
+  return [...new Set(deferredViolations(fleet).map(siteOf))];
+}
+
+/** MIG layout names the site's MIG ConfigMap could not hold, reported at the later pool, naming both. */
+function migLayoutViolations(site: Site): Violation[] {
+  const out: Violation[] = [];
+  const entries: Array<{ layout: NonNullable<NodePool['sharing']['migLayout']>; model: NonNullable<NodePool['gpuModel']>; pool: string }> = [];
+  for (const pool of site.pools) {
+    const layout = pool.sharing.migLayout;
+    const model = pool.gpuModel;
+    if (!layout || !model || model.vendor !== 'nvidia') continue;
+    const entry = { layout, model, pool: pool.node.path };
+    const before = migPartedConflictProblems(entries).length;
+    entries.push(entry);
+    const after = migPartedConflictProblems(entries);
+    for (const message of after.slice(before)) out.push({ path: pool.node.path, message });
+  }
+  return out;
+}
+
+/**
+ * The violations of a stack's own rules, at the construct the user wrote: a Kueue flavor's
+ * problems at its pool (flavors are named after pools), the rest at the stack object.
+ */
+function stackViolations(stack: SiteStack): Violation[] {
+  const out: Violation[] = [];
+  for (const c of stack.node.findAll()) {
+    if (c instanceof KueueQueues) {
+      out.push(...kueueViolations(stack.site, c));
+      continue;
+    }
+    for (const message of c.node.validate()) out.push({ path: c.node.path, message });
+  }
+  return out;
+}
+
+function kueueViolations(site: Site, kueue: KueueQueues): Violation[] {
+  const all = kueueProblems(kueue.topologySpecs, kueue.flavorSpecs);
+  if (all.length === 0) return [];
+  const common = new Set(kueueProblems(kueue.topologySpecs, []));
+  const atPool = new Map<string, string>();
+  for (const f of kueue.flavorSpecs) {
+    for (const m of kueueProblems(kueue.topologySpecs, [f])) if (!common.has(m) && !atPool.has(m)) atPool.set(m, f.name);
+  }
+  return all.map((message) => {
+    const pool = atPool.get(message);
+    const owner = pool !== undefined ? site.node.tryFindChild(pool) : undefined;
+    return { path: owner ? owner.node.path : kueue.node.path, message };
+  });
+}
+
+/** Violations with the fleet's sites in fleet order (fleet-wide ones first), stable within a site. */
+function orderBySite(fleet: Fleet, violations: readonly Violation[]): Violation[] {
+  const rank = new Map<string, number>(fleet.node.children.map((c, i) => [c.node.id, i]));
+  return violations
+    .map((v, i) => ({ v, i, r: rank.get(siteOf(v)) ?? -1 }))
+    .sort((a, b) => a.r - b.r || a.i - b.i)
+    .map((x) => x.v);
 }
 
 /**
@@ -188,25 +297,45 @@ export function outdirFromEnv(env: NodeJS.ProcessEnv): string {
   return env.CDKTF_OUTDIR || 'cdktf.out';
 }
 
+/** Where runSynth writes: the app's standard output and error. */
+export interface SynthIo {
+  readonly stdout: { write(text: string): unknown };
+  readonly stderr: { write(text: string): unknown };
+}
+
 /**
  * What main.ts does: builds the fleet, synthesizes it where the environment says, and returns
  * the exit code. A user error (a broken fleet, an unknown name, an unsafe outdir) is printed
- * to `stderr` as its lines, without a stack trace, and returns 1; anything else is a bug and
- * is thrown.
+ * as its lines, grouped by site, without a stack trace, and returns 1; anything else is a bug
+ * and is thrown.
+ *
+ * Where the report goes: to stderr when run directly, and to stdout under the cdktf CLI (which
+ * sets CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS). cdktf-cli 0.21 logs every chunk the app
+ * writes to stderr at the moment it arrives as `[<time>] [ERROR] default - <chunk>`
+ * (@cdktf/commons src/util.js `exec`, processLoggerError), while it prints stdout as it is
+ * (`shell`, console.log): on stdout the report reads as written. After a failed app the CLI
+ * repeats the app's output once more, indented, under "Command output on stdout:" in its own
+ * error summary on stderr (@cdktf/cli-core src/lib/synth-stack.js); that copy is the CLI's.
  */
-export function runSynth(build: () => Fleet, env: NodeJS.ProcessEnv = process.env, stderr: { write(text: string): unknown } = process.stderr): number {
+export function runSynth(build: () => Fleet, env: NodeJS.ProcessEnv = process.env, io: SynthIo = process): number {
   try {
     synthesizeFleet(build(), {
       outdir: outdirFromEnv(env),
       // The cdktf CLI sets this when it runs the app; it deletes orphaned stack dirs itself.
-      leaveOrphansForCli: env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS !== undefined,
+      leaveOrphansForCli: underCdktfCli(env),
     });
     return 0;
   } catch (e) {
     if (isUserError(e)) {
-      stderr.write(`gpu-fleet: synth refused, nothing was written.\n${e.message}\n`);
+      const out = underCdktfCli(env) ? io.stdout : io.stderr;
+      out.write(`gpu-fleet: synth refused, nothing was written.\n${e.message}\n`);
       return 1;
     }
     throw e;
   }
+}
+
+/** True when the cdktf CLI runs the app (it sets this variable for every synth). */
+function underCdktfCli(env: NodeJS.ProcessEnv): boolean {
+  return env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS !== undefined;
 }

@@ -254,7 +254,7 @@ describe('runSynth', () => {
     const { parent, outdir } = outdirInTemp();
     dirs.push(parent);
     let err = '';
-    expect(runSynth(smallFleet, { CDKTF_OUTDIR: outdir }, { write: (t) => (err += t) })).toBe(0);
+    expect(runSynth(smallFleet, { CDKTF_OUTDIR: outdir }, { stdout: { write: (t: string) => (err += t) }, stderr: { write: (t: string) => (err += t) } })).toBe(0);
     expect(err).toBe('');
     expect(fs.existsSync(path.join(outdir, 'manifest.json'))).toBe(true);
   });
@@ -263,7 +263,7 @@ describe('runSynth', () => {
     const prev = previousOutput();
     dirs.push(prev.parent);
     let err = '';
-    expect(runSynth(brokenFleet, { CDKTF_OUTDIR: prev.outdir }, { write: (t) => (err += t) })).toBe(1);
+    expect(runSynth(brokenFleet, { CDKTF_OUTDIR: prev.outdir }, { stdout: { write: () => undefined }, stderr: { write: (t: string) => (err += t) } })).toBe(1);
     const expected = (thrown(brokenFleet) as FleetValidationError).violations.map(formatViolation);
     expect(err).toBe(`gpu-fleet: synth refused, nothing was written.\n${expected.length} violations:\n${expected.join('\n')}\n`);
     expectUntouched(prev);
@@ -276,7 +276,7 @@ describe('runSynth', () => {
           throw new TypeError('a bug');
         },
         {},
-        { write: () => undefined },
+        { stdout: { write: () => undefined }, stderr: { write: () => undefined } },
       ),
     ).toThrow(TypeError);
   });

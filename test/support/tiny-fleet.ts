@@ -10,7 +10,7 @@ import { PowerFeed } from '../../constructs/power-feed';
 import { Rack, RackProps } from '../../constructs/rack';
 import { Server, ServerProps } from '../../constructs/server';
 import { Site, SiteProps } from '../../constructs/site';
-import { FleetValidationError, formatViolation } from '../../constructs/violations';
+import { captureProblems, FleetValidationError, formatViolation, Violation } from '../../constructs/violations';
 
 export const SITE_PROPS: SiteProps = { region: 'xinjiang', zone: 'hami-yiwu', utilityCapacityMw: 1, pue: 1.3 };
 
@@ -60,18 +60,19 @@ export function nvl72Rack(t: TinySite, id: string, trays = 18, cooling = Cooling
   return { rack, domain, trays: servers };
 }
 
-/** The FleetValidationError `fn` throws; rethrows any other error, fails when nothing is thrown. */
+/**
+ * The problems `fn` reports: those the constructors it runs record (`PropChecker.defer`) and
+ * those of a FleetValidationError it throws, plus the rule violations of a Fleet it returns.
+ * Fails when there are none; other errors pass through.
+ */
 export function thrownValidationError(fn: () => unknown): FleetValidationError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof FleetValidationError) return e;
-    throw e;
-  }
-  throw new Error('expected a FleetValidationError, but nothing was thrown');
+  const { result, violations } = captureProblems(fn);
+  const all: Violation[] = [...violations, ...(result instanceof Fleet ? result.validate() : [])];
+  if (all.length === 0) throw new Error('expected problems, but none were reported');
+  return new FleetValidationError(all);
 }
 
-/** The violation lines of the FleetValidationError `fn` throws. */
+/** The violation lines `fn` reports (see `thrownValidationError`). */
 export function thrownLines(fn: () => unknown): string[] {
   return thrownValidationError(fn).violations.map(formatViolation);
 }
