@@ -206,7 +206,7 @@ export class NvlinkDomain extends Construct implements ScaleUpDomain {
     const homeKindOk = scope === 'server' || (scope === 'rack') === inRack;
     const away = homeKindOk ? this._members.filter((s) => homeOf(s) !== home).map((s) => s.node.path) : [];
     if (away.length > 0) {
-      out.push(problem(`${kind} has members outside its ${scope === 'multi-rack' ? 'site' : scope} ${home?.node.path}`, summarise(away, 'server'), `members in ${home?.node.path} only`));
+      out.push(problem(`${kind} has members outside its ${scope === 'multi-rack' ? 'site' : scope}`, away.length > 3 ? summarise(away, 'server') : away, `members in ${home?.node.path} only`));
     }
     out.push(...this.superPodIdProblems());
     out.push(...this.wholeSystemProblems());

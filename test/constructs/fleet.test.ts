@@ -39,6 +39,6 @@ describe('Fleet', () => {
     }
     expect(error).toBeInstanceOf(FleetValidationError);
     expect(error!.violations.map((v) => v.path)).toEqual(['lab-01/row-01-a', 'lab-01/row-01-b', 'lab-01/rack-001/u01', 'lab-01/rack-001/u09']);
-    expect(error!.message.split('\n')[0]).toBe('4 violations:');
+    expect(error!.message.split('\n')[0]).toBe('4 violations in 1 site:');
   });
 });

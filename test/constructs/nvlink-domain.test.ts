@@ -79,8 +79,8 @@ describe('NvlinkDomain', () => {
 
   it('rejects a platform not from the catalog, a name used twice and a name that is not a label value', () => {
     const t = tinySite();
-    expect(thrownLines(() => new NvlinkDomain(t.rack, 'nvl72', { platform: {} as PlatformSpec }))).toEqual([
-      'lab-01/rack-001/nvl72: platform must come from the catalog, got {}, expected a PlatformSpec from platform(name)',
+    expect(thrownLines(() => new NvlinkDomain(t.rack, 'nvl-bad', { platform: {} as PlatformSpec }))).toEqual([
+      'lab-01/rack-001/nvl-bad: platform must come from the catalog, got {}, expected a PlatformSpec from platform(name)',
     ]);
     new NvlinkDomain(t.rack, 'nvl72', { platform: nvl72 });
     expect(thrownLines(() => new NvlinkDomain(t.rack, 'nvl72', { platform: nvl72 }))).toEqual([

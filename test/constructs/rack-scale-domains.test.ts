@@ -139,7 +139,7 @@ describe('CloudMatrix 384 supernodes', () => {
     const switchRack = servers[0].nvlinkDomain.switchRacks[0];
     const extra = new Server(switchRack, 'u01', { platform: platform('atlas-800t-a2'), positionU: 1 });
     new NodePool(switchRack.site, 'npu-910b', { servers: [extra] });
-    expect(validationLines(fleet)).toContain('wuhu-01/supernode-01: switch rack rack-013 of the HCCS domain holds servers, got ["u01"], expected a rack of fabric switches only');
+    expect(validationLines(fleet)).toContain('wuhu-01/supernode-01-hccs: switch rack rack-013 of the HCCS domain holds servers, got ["u01"], expected a rack of fabric switches only');
   });
 
   it('fails when the supernode has no supernode id', () => {

@@ -56,7 +56,7 @@ describe('Rack', () => {
   it('rejects a rack taller than 100U, a zero height, a bad name and a name used twice', () => {
     const t = tinySite();
     expect(thrownLines(() => addRack(t, 'rack-002', { heightU: 120 }))).toEqual(['lab-01/rack-002: heightU is taller than any rack, got 120, expected at most 100']);
-    expect(thrownLines(() => addRack(t, 'rack-002', { heightU: 0 }))).toEqual(['lab-01/rack-002: heightU must be a whole number >= 1, got 0, expected an integer >= 1']);
+    expect(thrownLines(() => addRack(t, 'rack-003', { heightU: 0 }))).toEqual(['lab-01/rack-003: heightU must be a whole number >= 1, got 0, expected an integer >= 1']);
     expect(thrownLines(() => addRack(t, 'Rack 2'))).toEqual([
       `lab-01/Rack 2: rack name is not a valid DNS-1123 label, got "Rack 2", expected at most 63 characters of a-z, 0-9 and '-', starting and ending with a letter or digit`,
     ]);

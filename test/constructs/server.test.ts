@@ -30,8 +30,8 @@ describe('Server', () => {
     expect(thrownLines(() => hgx(t.rack, 1, { nodeName: 'GPU_0142.example' }))).toEqual([
       `lab-01/rack-001/u01: nodeName is not a valid DNS-1123 subdomain, got "GPU_0142.example", expected at most 253 characters of a-z, 0-9, '-' and '.', each part starting and ending with a letter or digit`,
     ]);
-    expect(thrownLines(() => hgx(t.rack, 1, { nodeName: 'gpu.' }))).toEqual([
-      `lab-01/rack-001/u01: nodeName is not a valid DNS-1123 subdomain, got "gpu.", expected at most 253 characters of a-z, 0-9, '-' and '.', each part starting and ending with a letter or digit`,
+    expect(thrownLines(() => hgx(t.rack, 9, { nodeName: 'gpu.' }))).toEqual([
+      `lab-01/rack-001/u09: nodeName is not a valid DNS-1123 subdomain, got "gpu.", expected at most 253 characters of a-z, 0-9, '-' and '.', each part starting and ending with a letter or digit`,
     ]);
   });
 

@@ -38,7 +38,9 @@ describe('Site', () => {
       'Lab_01: utilityCapacityMw must be a positive number, got NaN, expected a finite number > 0',
       'Lab_01: pue is out of range, got 0.9, expected a number from 1 to 3',
     ]);
-    expect(fleet.node.children).toHaveLength(0);
+    // The site exists all the same, with safe values, so the rest of the fleet is checked too.
+    expect(fleet.node.children).toHaveLength(1);
+    expect(fleet.node.children[0]).toMatchObject({ pue: 1.5, utilityCapacityMw: Number.POSITIVE_INFINITY });
   });
 
   it('rejects PUE above 3, infinite capacity and a second site of the same name', () => {

@@ -245,7 +245,7 @@ const CASES: ReadonlyArray<readonly [string, () => string[], string]> = [
   [
     'rejects more servers per rack than fit',
     () => thrownLines(() => buildSite(new Fleet('f'), { ...design, racks: { ...LIQUID_HGX_RACKS, serversPerRack: 6 } })),
-    'lab-01: racks.serversPerRack servers of 8U do not fit in a rack, got "48U", expected at most 42U',
+    'lab-01: racks.serversPerRack servers of 8U do not fit in a rack of racks.rackHeightU 42, got "48U", expected at most 42U',
   ],
 ];
 

@@ -63,13 +63,13 @@ describe('PropChecker', () => {
     expect(error).toBeInstanceOf(FleetValidationError);
     const fve = error as FleetValidationError;
     expect(fve.violations).toHaveLength(2);
-    expect(fve.message).toBe('2 violations:\nlab-01: a must be a positive number, got 0, expected a finite number > 0\nlab-01: b is wrong, got 1, expected 2');
+    expect(fve.message).toBe('2 violations in 1 site:\n\nlab-01:\n  lab-01: a must be a positive number, got 0, expected a finite number > 0\n  lab-01: b is wrong, got 1, expected 2');
   });
 });
 
 describe('FleetValidationError', () => {
   it('says "violation" for one and "violations" for several', () => {
-    expect(new FleetValidationError([{ path: 'a', message: 'm' }]).message).toBe('1 violation:\na: m');
+    expect(new FleetValidationError([{ path: 'a', message: 'm' }]).message).toBe('1 violation in 1 site:\n\na:\n  a: m');
     expect(new FleetValidationError([]).name).toBe('FleetValidationError');
   });
 });

@@ -3,7 +3,8 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Annotations, App, TerraformStack } from 'cdktf';
-import { FleetValidationError, formatViolation } from '../../constructs/violations';
+import { Fleet } from '../../constructs/fleet';
+import { FleetValidationError, formatReport, formatViolation, Violation } from '../../constructs/violations';
 import { fleetNames } from '../../fleets';
 import { isUserError, outdirFromEnv, runSynth, synthesizeFleet, UnsafeOutdirError } from '../../stacks/fleet-app';
 import { removeDir, tempDir } from '../support/synth';
@@ -64,6 +65,15 @@ function expectUntouched(prev: ReturnType<typeof previousOutput>): void {
   expect(tree(prev.outdir)).toEqual(prev.before);
   expect(fs.statSync(prev.outdir).ino).toBe(prev.inode);
   expect(fs.readdirSync(prev.parent)).toEqual(['cdktf.out']);
+}
+
+/** The violations synthesizeFleet refuses `build()`'s fleet with (into a throwaway outdir). */
+function refusal(build: () => Fleet): readonly Violation[] {
+  const { parent, outdir } = outdirInTemp();
+  dirs.push(parent);
+  const error = thrown(() => synthesizeFleet(build(), { outdir }));
+  expect(error).toBeInstanceOf(FleetValidationError);
+  return (error as FleetValidationError).violations;
 }
 
 function thrown(fn: () => unknown): unknown {
@@ -259,14 +269,24 @@ describe('runSynth', () => {
     expect(fs.existsSync(path.join(outdir, 'manifest.json'))).toBe(true);
   });
 
-  it('returns 1 and prints every violation, without a stack trace, when the fleet does not build', () => {
+  it('returns 1 and prints every violation, grouped by site, without a stack trace, when the fleet is broken', () => {
     const prev = previousOutput();
     dirs.push(prev.parent);
     let err = '';
     expect(runSynth(brokenFleet, { CDKTF_OUTDIR: prev.outdir }, { stdout: { write: () => undefined }, stderr: { write: (t: string) => (err += t) } })).toBe(1);
-    const expected = (thrown(brokenFleet) as FleetValidationError).violations.map(formatViolation);
-    expect(err).toBe(`gpu-fleet: synth refused, nothing was written.\n${expected.length} violations:\n${expected.join('\n')}\n`);
+    expect(err).toBe(`gpu-fleet: synth refused, nothing was written.\n${formatReport(refusal(brokenFleet))}\n`);
     expectUntouched(prev);
+  });
+
+  it('prints the report on stdout under the cdktf CLI, which logs every stderr chunk as an error', () => {
+    const { parent, outdir } = outdirInTemp();
+    dirs.push(parent);
+    let out = '';
+    let err = '';
+    const io = { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) } };
+    expect(runSynth(brokenFleet, { CDKTF_OUTDIR: outdir, CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS: 'true' }, io)).toBe(1);
+    expect(err).toBe('');
+    expect(out).toBe(`gpu-fleet: synth refused, nothing was written.\n${formatReport(refusal(brokenFleet))}\n`);
   });
 
   it('rethrows errors that are bugs, not user errors', () => {
@@ -293,7 +313,7 @@ describe('running the app as a user does', () => {
     dirs.push(prev.parent);
     const run = node(['test/stacks/fixtures/synth-fleet.ts', 'broken'], { CDKTF_OUTDIR: prev.outdir });
     expect(run.status).toBe(1);
-    const expected = (thrown(brokenFleet) as FleetValidationError).violations.map(formatViolation);
+    const expected = refusal(brokenFleet).map(formatViolation);
     // Two broken designs, one broken pool, and a site that builds but breaks a rule.
     expect(expected).toEqual([
       expect.stringMatching(/^lab-02: unknown platform, got "hgx-h300", expected one of .*hgx-h100/),
@@ -303,9 +323,19 @@ describe('running the app as a user does', () => {
       'lab-04/rack-001: rack draws more than its air cooling removes, got "20.4 kW", expected at most 15 kW',
     ]);
     const lines = run.stderr.trimEnd().split('\n');
-    expect(lines[0]).toBe('gpu-fleet: synth refused, nothing was written.');
-    expect(lines[1]).toBe(`${expected.length} violations:`);
-    expect(lines.slice(2)).toEqual(expected);
+    expect(lines).toEqual([
+      'gpu-fleet: synth refused, nothing was written.',
+      '5 violations in 3 sites:',
+      '',
+      'lab-02:',
+      ...expected.slice(0, 2).map((l) => `  ${l}`),
+      '',
+      'lab-03:',
+      ...expected.slice(2, 4).map((l) => `  ${l}`),
+      '',
+      'lab-04:',
+      `  ${expected[4]}`,
+    ]);
     expect(run.stderr).not.toMatch(/^\s+at /m);
     expect(run.stdout).toBe('');
     expectUntouched(prev);

@@ -1,4 +1,4 @@
-import { platform, platforms, serversPerNvlinkDomain } from '../../../constructs/catalog/platforms';
+import { findPlatform, platform, platformNames, platforms, requirePlatform, serversPerNvlinkDomain } from '../../../constructs/catalog/platforms';
 
 describe('platform', () => {
   it('finds an HGX platform: 8 GPUs, one NVLink domain per server', () => {
@@ -13,12 +13,21 @@ describe('platform', () => {
     expect(serversPerNvlinkDomain(nvl)).toBe(18);
   });
 
-  it('fails when the name is unknown, listing every known platform', () => {
+  it('fails when the name is unknown, listing every known platform (requirePlatform)', () => {
     const known = platforms()
       .map((p) => p.name)
       .sort()
       .join(', ');
-    expect(() => platform('hgx-h300')).toThrow(`unknown platform "hgx-h300", expected one of: ${known}`);
+    expect(() => requirePlatform('hgx-h300')).toThrow(`unknown platform "hgx-h300", expected one of: ${known}`);
+    expect(platformNames().join(', ')).toBe(known);
+  });
+
+  it('gives a stand-in for an unknown name, one per name, that the site reports', () => {
+    const stand = platform('hgx-h300');
+    expect(stand).toMatchObject({ name: 'hgx-h300', unknownName: 'hgx-h300', gpusPerServer: 8, heightU: 1, maxPowerKw: 0, nvlinkScope: 'server' });
+    expect(platform('hgx-h300')).toBe(stand);
+    expect(findPlatform('hgx-h300')).toBeUndefined();
+    expect(findPlatform('hgx-h100')).toBe(platform('hgx-h100'));
   });
 
   it('has whole-number NVLink domains for every platform', () => {
