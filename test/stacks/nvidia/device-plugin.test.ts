@@ -312,6 +312,6 @@ describe('NvidiaDevicePlugin validation', () => {
         }),
     );
     expect(error.violations).toHaveLength(4);
-    expect(error.message).toMatch(/^4 violations:/);
+    expect(error.message).toMatch(/^4 violations in 1 site:/);
   });
 });

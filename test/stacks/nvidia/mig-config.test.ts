@@ -40,18 +40,17 @@ describe('NvidiaMigConfig', () => {
     expect(error.violations[0].path).toBe('site/mig');
   });
 
-  test('fails when one layout name means different partitions on two models', () => {
-    const layout = MigLayout.uniform('1g.10gb');
+  test('fails when one layout name means different partitions on one model', () => {
     const error = thrownValidationError(
       () =>
         new NvidiaMigConfig(kubernetesStack(), 'mig', {
           layouts: [
-            { layout, model: H100 },
-            { layout, model: A100_40 },
+            { layout: MigLayout.of('mine', { '3g.40gb': 2 }), model: H100 },
+            { layout: MigLayout.of('mine', { '1g.10gb': 7 }), model: H100 },
           ],
         }),
     );
-    expect(error.violations.map((v) => v.message)).toEqual([expect.stringMatching(/^MIG layout all-1g\.10gb means .* on H100-80GB but a different partition on A100-40GB/)]);
+    expect(error.violations.map((v) => v.message)).toEqual([expect.stringMatching(/^MIG layout mine means .* on H100-80GB but a different partition on H100-80GB/)]);
   });
 
   test('fails when a layout name is not a valid label value', () => {

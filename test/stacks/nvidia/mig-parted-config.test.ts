@@ -55,15 +55,37 @@ describe('migPartedConfig', () => {
     expect(Object.keys(config['mig-configs'])).toEqual(['all-1g.10gb', 'all-disabled']);
   });
 
-  test('fails when one layout name means two partitions, naming both models', () => {
+  test('gives one layout name that partitions two models differently one entry per model, with a device-filter of its PCI ids', () => {
     const layout = MigLayout.uniform('1g.10gb');
-    const entries = [
+    const config = migPartedConfig([
       { layout, model: H100 },
+      { layout, model: H800 },
       { layout, model: A100_40 },
+    ]);
+    // As mig-parted's own config-default.yaml writes all-1g.10gb: 7 on the 80GB parts, 4 on the 40GB ones.
+    expect(config['mig-configs']['all-1g.10gb']).toEqual([
+      { 'device-filter': ['0x232210DE', '0x232410DE', '0x233010DE', '0x233110DE'], devices: 'all', 'mig-enabled': true, 'mig-devices': { '1g.10gb': 7 } },
+      { 'device-filter': ['0x20B010DE', '0x20B110DE', '0x20F110DE'], devices: 'all', 'mig-enabled': true, 'mig-devices': { '1g.10gb': 4 } },
+    ]);
+    expect(migPartedConfigProblems(config)).toEqual([]);
+    expect(migPartedConfigYaml(config)).toContain('    - device-filter:\n        - "0x20B010DE"');
+  });
+
+  test('fails when one layout name means two partitions on the same model, naming both pools', () => {
+    const entries = [
+      { layout: MigLayout.of('mine', { '3g.40gb': 2 }), model: H100, pool: 'lab-01/a' },
+      { layout: MigLayout.of('mine', { '1g.10gb': 7 }), model: H100, pool: 'lab-01/b' },
     ];
-    expect(() => migPartedConfig(entries)).toThrow(/all-1g\.10gb.*H100-80GB.*A100-40GB/);
+    expect(() => migPartedConfig(entries)).toThrow(/mine.*lab-01\/a.*lab-01\/b/);
     expect(migPartedConflictProblems(entries)).toEqual([
-      'MIG layout all-1g.10gb means {"1g.10gb":7} on H100-80GB but a different partition on A100-40GB, got {"1g.10gb":4}, expected the same devices on every model, or one layout name per partition',
+      'MIG layout mine means {"3g.40gb":2} on H100-80GB (pool lab-01/a) but a different partition on H100-80GB (pool lab-01/b), got {"1g.10gb":7}, expected the same devices for one GPU model, or one layout name per partition',
+    ]);
+  });
+
+  test('fails when a device-filter is not a PCI device id', () => {
+    const config = { version: 'v1', 'mig-configs': { x: [{ 'device-filter': ['H100'], devices: 'all', 'mig-enabled': false }] } };
+    expect(migPartedConfigProblems(config)).toEqual([
+      'mig-configs.x[0].device-filter is not a PCI device id filter mig-parted accepts, got ["H100"], expected a PCI device id such as "0x233010DE", or a list of them',
     ]);
   });
 
