@@ -159,3 +159,45 @@ describe('buildFleet', () => {
     ]);
   });
 });
+
+describe('every argument of a design, under its own name', () => {
+  const f = () => new Fleet('f');
+  it.each<[string, Partial<SiteDesign>, string[]]>([
+    ['rejects a rack height of 0 as racks.rackHeightU, not as servers per rack', { racks: { ...AIR_HGX_RACKS, rackHeightU: 0 } }, ['lab-01: racks.rackHeightU must be a whole number >= 1, got 0, expected an integer >= 1']],
+    ['rejects a fractional rack height', { racks: { ...AIR_HGX_RACKS, rackHeightU: 41.5 } }, ['lab-01: racks.rackHeightU must be a whole number >= 1, got 41.5, expected an integer >= 1']],
+    ['rejects fractional servers instead of rounding them', { servers: 10.5 }, ['lab-01: servers must be a whole number >= 1, got 10.5, expected an integer >= 1']],
+    ['rejects NaN servers of a pool', { pools: [TRAINING_POOL, { name: 'x', servers: Number.NaN }] }, ['lab-01: pool x servers must be a whole number >= 1, got NaN, expected an integer >= 1']],
+    ['rejects a feed phase that is neither single nor three', { racks: { ...AIR_HGX_RACKS, feedPhase: 'two' as never } }, ['lab-01: racks.feedPhase must be single or three, got "two", expected "single" or "three"']],
+    ['rejects two pools of one name', { pools: [TRAINING_POOL, { name: 'training', servers: 2 }] }, ['lab-01: pool name is used twice in the design, got "training", expected one pool per name']],
+    [
+      'points an NVL72 platform to addNvl72Racks',
+      { platform: 'gb200-nvl72' },
+      ['lab-01: platform gb200-nvl72 shares one NVLink domain across a rack, which buildSite does not build, got "gb200-nvl72", expected a server-scoped platform, or addNvl72Racks(site, ...) from fleets/rack-scale.ts for gb200-nvl72'],
+    ],
+    [
+      'points a CloudMatrix 384 platform to addCloudMatrix384',
+      { platform: 'cloudmatrix-384' },
+      ['lab-01: platform cloudmatrix-384 shares one HCCS domain across racks, which buildSite does not build, got "cloudmatrix-384", expected a server-scoped platform, or addCloudMatrix384(site, ...) from fleets/rack-scale.ts for cloudmatrix-384'],
+    ],
+  ])('%s', (_title, change, lines) => {
+    expect(thrownLines(() => buildSite(f(), { ...base, ...change }))).toEqual(lines);
+  });
+
+  it("builds README's add-a-site entry without racks or pue: default racks for the platform, PUE 1.5", () => {
+    const fleet = new Fleet('f');
+    const site = buildSite(fleet, { id: 'turpan-02', region: 'xinjiang', zone: 'turpan-shanshan', platform: 'hgx-h200', servers: 160, utilityCapacityMw: 3.0, pools: [TRAINING_POOL, { name: 'inference', servers: 20, sharing: GpuSharing.timeSlicing(4) }] });
+    expect(validationLines(fleet)).toEqual([]);
+    expect(site.pue).toBe(1.5);
+    // 8U, 10.2 kW: 4 servers a 50 kW rack, 5 racks on a 230 kW row, as LIQUID_HGX_RACKS.
+    expect(site.racks).toHaveLength(40);
+    expect(site.feeds).toHaveLength(16);
+    expect(site.racks[0].servers).toHaveLength(4);
+  });
+
+  it('gives a 10U 14.3 kW DGX B200 three servers a rack by default, and the design builds', () => {
+    const fleet = new Fleet('f');
+    const site = buildSite(fleet, { ...base, racks: undefined, platform: 'dgx-b200', servers: 9 });
+    expect(validationLines(fleet)).toEqual([]);
+    expect(site.racks.map((r) => r.servers.length)).toEqual([3, 3, 3]);
+  });
+});

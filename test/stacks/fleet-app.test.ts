@@ -8,7 +8,13 @@ import { FleetValidationError, formatReport, formatViolation, Violation } from '
 import { fleetNames } from '../../fleets';
 import { isUserError, outdirFromEnv, runSynth, synthesizeFleet, UnsafeOutdirError } from '../../stacks/fleet-app';
 import { removeDir, tempDir } from '../support/synth';
-import { brokenFleet, invalidFleet, smallFleet } from './fixtures/fleets';
+import { hgx, tinySite } from '../support/tiny-fleet';
+import { GpuSharing } from '../../constructs/gpu-sharing';
+import { MigLayout } from '../../constructs/mig-layout';
+import { NodePool } from '../../constructs/node-pool';
+import { buildFleet, TRAINING_POOL } from '../../fleets/site-design';
+import * as YAML from 'yaml';
+import { brokenFleet, invalidFleet, LAB, NINE_TAINTS, smallFleet, threeLayerFleet } from './fixtures/fleets';
 
 /**
  * Stack-level rules for one test: SiteStack as it is, plus a validation that reports
@@ -241,6 +247,47 @@ describe('synthesizeFleet', () => {
     expect(() => synthesizeFleet(smallFleet(), { outdir: '.' })).toThrow(`refusing to replace ${process.cwd()}: it is the working directory or one of its parents`);
     expect(() => synthesizeFleet(smallFleet(), { outdir: '..' })).toThrow(UnsafeOutdirError);
     expect(() => synthesizeFleet(smallFleet(), { outdir: '/' })).toThrow(UnsafeOutdirError);
+  });
+});
+
+describe('synthesizeFleet: every mistake in one run', () => {
+  it('refuses a fleet with a constructor mistake, a fleet-rule mistake and a stack-rule mistake in three sites, with all three lines', () => {
+    expect(refusal(threeLayerFleet).map(formatViolation)).toEqual([
+      `lab-01/training: label key is one the fleet sets on Ascend pools for Huawei's MindCluster, got "accelerator-type", expected a key other than accelerator, accelerator-type`,
+      'lab-02: site draws more than its utility capacity (IT load x PUE 1.3), got "0.080 MW", expected at most 0.02 MW',
+      'lab-03/training: ResourceFlavor training has too many tolerations (one per pool taint), got 9, expected at most 8',
+    ]);
+  });
+
+  it("goes on to the other sites' stack rules when one site's stack throws while being built, and reports at the pools", () => {
+    const mine = (devices: Record<string, number>) => GpuSharing.mig(MigLayout.of('mine', devices));
+    const fleet = () =>
+      buildFleet('throwing', [
+        { ...LAB, pools: [TRAINING_POOL, { name: 'a', servers: 1, sharing: mine({ '3g.40gb': 2 }) }, { name: 'b', servers: 1, sharing: mine({ '1g.10gb': 7 }) }] },
+        { ...LAB, id: 'lab-03', pools: [{ name: 'training', taints: NINE_TAINTS }] },
+      ]);
+    expect(refusal(fleet).map(formatViolation)).toEqual([
+      'lab-01/b: MIG layout mine means {"3g.40gb":2} on H100-80GB (pool lab-01/a) but a different partition on H100-80GB (pool lab-01/b), got {"1g.10gb":7}, expected the same devices for one GPU model, or one layout name per partition',
+      'lab-03/training: ResourceFlavor training has too many tolerations (one per pool taint), got 9, expected at most 8',
+    ]);
+  });
+
+  it('writes one MIG config for a layout name two GPU models of a site share, with a device-filter per model', () => {
+    const { parent, outdir } = outdirInTemp();
+    dirs.push(parent);
+    const t = tinySite();
+    const sharing = GpuSharing.mig(MigLayout.uniform('1g.10gb'));
+    const h100 = new NodePool(t.site, 'h100-mig', { servers: [hgx(t.rack, 1)], sharing });
+    new NodePool(t.site, 'a100-mig', { servers: [hgx(t.rack, 9, {}, 'hgx-a100-40gb')], sharing });
+    expect(h100.gpuModel?.name).toBe('H100-80GB');
+    synthesizeFleet(t.fleet, { outdir });
+    const tf = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', 'lab-01', 'cdk.tf.json'), 'utf8'));
+    const maps = Object.values(tf.resource.kubernetes_config_map_v1 as Record<string, { data: Record<string, string> }>);
+    const config = YAML.parse(maps.find((m) => m.data['config.yaml']?.includes('mig-configs'))!.data['config.yaml']);
+    expect(config['mig-configs']['all-1g.10gb']).toEqual([
+      { 'device-filter': ['0x233010DE', '0x233110DE'], devices: 'all', 'mig-enabled': true, 'mig-devices': { '1g.10gb': 7 } },
+      { 'device-filter': ['0x20B010DE', '0x20B110DE', '0x20F110DE'], devices: 'all', 'mig-enabled': true, 'mig-devices': { '1g.10gb': 4 } },
+    ]);
   });
 });
 

@@ -7,7 +7,6 @@ import { kubernetesStack, onlyResource, synthesize } from './synth';
 import { thrownValidationError } from '../../support/tiny-fleet';
 
 const H100 = gpuModel('H100-80GB');
-const A100_40 = gpuModel('A100-40GB');
 const LAYOUTS: NvidiaMigConfigProps['layouts'] = [
   { layout: MigLayout.uniform('1g.10gb'), model: H100 },
   { layout: MigLayout.of('h100-3-2-1', { '3g.40gb': 1, '2g.20gb': 1, '1g.10gb': 2 }), model: H100 },
