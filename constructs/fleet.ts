@@ -30,12 +30,15 @@ export class Fleet extends Construct {
     this.kubeconfigPath = props.kubeconfigPath ?? '~/.kube/config';
   }
 
-  /** Every rule violation in the whole fleet, in tree order. */
+  /**
+   * Every problem of the whole fleet: first those its constructors and builders recorded
+   * (`PropChecker.defer`, in the order they were found), then every rule's, in tree order.
+   */
   public validate(): Violation[] {
     return collectViolations(this);
   }
 
-  /** Throws a FleetValidationError listing every violation, if there is any. */
+  /** Throws a FleetValidationError listing every problem `validate()` finds, if there is any. */
   public assertValid(): void {
     const violations = this.validate();
     if (violations.length > 0) throw new FleetValidationError(violations);

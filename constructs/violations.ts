@@ -112,8 +112,23 @@ export class FleetValidationError extends Error {
 }
 
 /**
- * Collects the problems of one construct's props so that a constructor can report all of
- * them at once, then throw.
+ * Collects the problems of one construct's props so that a constructor reports all of them at
+ * once. A constructor ends its checks with `check.defer()`: the problems go to the fleet's
+ * validation and the construct is still created, with a safe value for every prop that failed
+ * (its default, or a value that adds no second problem), so that later code never meets an
+ * invalid value and the rest of the fleet is checked in the same run:
+ *
+ * ```ts
+ * const check = PropChecker.forChild(scope, id);
+ * const heightOk = check.integer('heightU', heightU);
+ * check.defer();
+ * super(scope, id);
+ * this.heightU = heightOk ? heightU : 42;
+ * ```
+ *
+ * `throwIfAny()` is the older ending: it stops at the first construct with a problem. Stack
+ * objects that still use it are built by synthesizeFleet one site at a time, so they stop only
+ * their own site.
  */
 export class PropChecker {
   /**
