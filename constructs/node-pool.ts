@@ -10,7 +10,7 @@ import { migLayoutProblems } from './mig-layout';
 import { Server } from './server';
 import { Site } from './site';
 import { duplicateTaintProblems, Taint, taintProblems } from './taint';
-import { problem, PropChecker, uniqueIdCheck } from './violations';
+import { problem, PropChecker, summarise, uniqueIdCheck } from './violations';
 
 export interface NodePoolProps {
   /** Servers of the pool, all of one GPU model. More can be added with `addServers`. @default none */
@@ -103,14 +103,14 @@ export class NodePool extends Construct {
       if (listed.has(s)) twice.add(s.node.path);
       listed.add(s);
     }
-    if (twice.size > 0) out.push(problem('node pool lists a server more than once', [...twice], 'each server once'));
+    if (twice.size > 0) out.push(problem('node pool lists a server more than once', paths([...twice]), 'each server once'));
     const models = [...new Set(this._servers.map((s) => s.platform.gpuModel.name))];
     // One vendor per pool: each vendor has its own device plugin, resource name and labels.
     const vendors = [...new Set(this._servers.map((s) => s.platform.gpuModel.vendor))];
     if (vendors.length > 1) out.push(problem('node pool mixes accelerator vendors', vendors, 'one vendor per pool'));
     if (models.length > 1) out.push(problem('node pool mixes GPU models', models, 'one GPU model per pool'));
     const foreign = this._servers.filter((s) => s.rack.site !== this.site).map((s) => s.node.path);
-    if (foreign.length > 0) out.push(problem('node pool has servers of another site', foreign, `servers of ${this.site.node.path}`));
+    if (foreign.length > 0) out.push(problem('node pool has servers of another site', paths(foreign), `servers of ${this.site.node.path}`));
     const model = this.gpuModel;
     const layout = this.sharing.migLayout;
     if (model && model.vendor !== 'nvidia' && this.sharing.mode !== 'exclusive') {
@@ -122,4 +122,9 @@ export class NodePool extends Construct {
     }
     return out;
   }
+}
+
+/** Server paths for a message: the list itself when short, a summary when long (`summarise`). */
+function paths(list: string[]): string[] | string {
+  return list.length > 3 ? summarise(list, 'server') : list;
 }

@@ -81,6 +81,19 @@ describe('summarise', () => {
   });
 });
 
+describe('long lists in messages', () => {
+  it('fails when a pool takes servers of another site, with the servers summarised', () => {
+    const t = tinySite();
+    const other = new Site(t.fleet, 'lab-02', SITE_PROPS);
+    const a = new PowerFeed(other, 'row-01-a', { side: 'A', voltageV: 415, amperageA: 125 });
+    const b = new PowerFeed(other, 'row-01-b', { side: 'B', voltageV: 415, amperageA: 125 });
+    const racks = ['rack-001', 'rack-002'].map((id) => new Rack(other, id, { cooling: Cooling.liquid(50), feedA: a, feedB: b }));
+    const foreign = racks.flatMap((r) => [hgx(r, 1), hgx(r, 9)]);
+    new NodePool(t.site, 'training', { servers: [hgx(t.rack, 1), ...foreign] });
+    expect(validationLines(t.fleet)).toContain('lab-01/training: node pool has servers of another site, got "4 servers: lab-02/rack-001/u01 ... rack-002/u09", expected servers of lab-01');
+  });
+});
+
 describe('NVLink domains created in the wrong scope', () => {
   it('fails when an NVL72 domain is created in the site, pointing to its rack, and says nothing contradictory', () => {
     const t = tinySite({ amperageA: 400 });
