@@ -154,12 +154,22 @@ function buildSiteStacks(app: App, fleet: Fleet, fleetViolations: readonly Viola
     });
     // A stack that fails for any other reason on a site that breaks rules fails because of them.
     if (failure !== undefined && !broken.has(site.node.id) && atPools.length === 0 && thrown.length === 0) throw failure;
-    violations.push(...thrown.filter((v) => !reported.has(v.message)));
+    violations.push(...thrown.filter((v) => !reported.has(v.message)).map((v) => atPool(site, v)));
     if (stack && thrown.length === 0 && failure === undefined) stacks.push(stack);
     else if (stack) app.node.tryRemoveChild(stack.node.id);
     else if (app.node.tryFindChild(site.node.id)) app.node.tryRemoveChild(site.node.id);
   }
   return { stacks, violations };
+}
+
+/**
+ * A stack object's violation about one pool's device-plugin config (the config is named after
+ * the pool: `device plugin config "training": ...`), moved to that pool.
+ */
+function atPool(site: Site, v: Violation): Violation {
+  const name = /device plugin config (?:name )?"([^"]+)"/.exec(v.message)?.[1];
+  const pool = name !== undefined ? site.pools.find((p) => p.configName === name) : undefined;
+  return pool ? { path: pool.node.path, message: v.message } : v;
 }
 
 /** Ids of the sites with problems their constructors or builders recorded (`PropChecker.defer`). */
