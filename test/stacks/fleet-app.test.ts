@@ -20,12 +20,18 @@ import { brokenFleet, invalidFleet, LAB, NINE_TAINTS, smallFleet, threeLayerFlee
  * Stack-level rules for one test: SiteStack as it is, plus a validation that reports
  * `mockStackRule.problems` (empty unless a test sets them).
  */
-const mockStackRule: { problems: string[] } = { problems: [] };
+const mockStackRule: { problems: string[]; throwIn?: string; thrown?: string } = { problems: [] };
 jest.mock('../../stacks/site-stack', () => {
   const actual = jest.requireActual<typeof import('../../stacks/site-stack')>('../../stacks/site-stack');
   class SiteStackWithTestRule extends actual.SiteStack {
     constructor(...args: ConstructorParameters<typeof actual.SiteStack>) {
       super(...args);
+      if (mockStackRule.throwIn === this.node.id) {
+        // What a stack object that checks its props throws while the stack is built.
+        throw new (jest.requireActual<typeof import('../../constructs/violations')>('../../constructs/violations').FleetValidationError)([
+          { path: `${this.node.id}/nvidia-device-plugin`, message: mockStackRule.thrown! },
+        ]);
+      }
       const problems = [...mockStackRule.problems];
       this.node.addValidation({ validate: () => problems });
     }
@@ -95,6 +101,8 @@ const dirs: string[] = [];
 afterEach(() => {
   jest.restoreAllMocks();
   mockStackRule.problems = [];
+  delete mockStackRule.throwIn;
+  delete mockStackRule.thrown;
   delete process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS;
   for (const d of dirs.splice(0)) removeDir(d);
 });
@@ -269,6 +277,16 @@ describe('synthesizeFleet: every mistake in one run', () => {
     expect(refusal(fleet).map(formatViolation)).toEqual([
       'lab-01/b: MIG layout mine means {"3g.40gb":2} on H100-80GB (pool lab-01/a) but a different partition on H100-80GB (pool lab-01/b), got {"1g.10gb":7}, expected the same devices for one GPU model, or one layout name per partition',
       'lab-03/training: ResourceFlavor training has too many tolerations (one per pool taint), got 9, expected at most 8',
+    ]);
+  });
+
+  it("reports a stack object's problem with a pool's device-plugin config at the pool, and the other sites' rules too", () => {
+    mockStackRule.throwIn = 'lab-01';
+    mockStackRule.thrown = 'device plugin config "inference": sharing.timeSlicing.resources[0].replicas must be a whole number >= 2, got 1, expected an integer >= 2';
+    mockStackRule.problems = ['config is wrong, got 1, expected 2'];
+    expect(refusal(smallFleet).map(formatViolation)).toEqual([
+      `lab-01/inference: ${mockStackRule.thrown}`,
+      'lab-02: config is wrong, got 1, expected 2',
     ]);
   });
 
