@@ -66,8 +66,9 @@ export class UnsafeOutdirError extends Error {
 const TERRAFORM_WORKING_FILES = /^(\.terraform|\.terraform\.lock\.hcl|terraform\.tfstate(\.backup)?)$/;
 
 /**
- * Validates `fleet` as a whole (throwing a FleetValidationError with every violation),
- * synthesizes it to a temporary directory and swaps that in for `outdir`.
+ * Validates `fleet` as a whole: the problems its constructors and builders recorded, its
+ * rules, and the rules of every site's stack; throws one FleetValidationError with all of them,
+ * ordered by site. Then synthesizes it to a temporary directory and swaps that in for `outdir`.
  *
  * - Nothing is written before the fleet and every stack pass their rules; a synth that fails
  *   at any point removes its temporary directory and leaves `outdir` as it was.
@@ -146,6 +147,7 @@ function buildSiteStacks(app: App, fleet: Fleet, fleetViolations: readonly Viola
     let failure: unknown;
     const { violations: thrown } = captureProblems(() => {
       try {
+        // validateSite: false, as fleet.validate() has just run the rules of every site.
         stack = new SiteStack(app, { site, validateSite: false });
       } catch (e) {
         if (e instanceof FleetValidationError) throw e;
