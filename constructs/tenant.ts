@@ -68,6 +68,16 @@ export const RESERVED_TENANT_NAMES: readonly string[] = ['gpu-fleet', 'unassigne
  */
 export const RESERVED_NAMESPACES: readonly string[] = ['default', 'kube-node-lease', 'kube-public', 'kube-system', 'gpu-fleet'];
 
+/**
+ * The pool `pool` of site `site` in `fleet`, for fleets built from designs (fleets/site-design.ts)
+ * whose pools have no variable to hold; undefined when there is none, which a Tenant reports
+ * ("quota names no node pool").
+ */
+export function findPool(fleet: Fleet, site: string, pool: string): NodePool {
+  const s = fleet.node.tryFindChild(site);
+  return (s instanceof Site ? s.pools.find((p) => p.node.id === pool) : undefined) as NodePool;
+}
+
 export class Tenant extends Construct {
   /** The tenants of a fleet, in the order they were defined. */
   public static all(fleet: Fleet): Tenant[] {
