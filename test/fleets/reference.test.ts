@@ -57,8 +57,8 @@ describe('the reference fleet', () => {
   });
 
   it('exercises every GPU sharing mode', () => {
-    const modes = new Set(sites.flatMap((s) => s.pools.map((p) => `${p.sharing.mode}/${p.sharing.migStrategy}`)));
-    expect([...modes].sort()).toEqual(['exclusive/none', 'mig/mixed', 'mig/single', 'mps/none', 'time-slicing/none']);
+    const modes = new Set(sites.flatMap((s) => s.pools.map((p) => `${p.sharing.mode}/${p.sharing.migLayout?.isUniform ? 'uniform' : p.sharing.migStrategy}`)));
+    expect([...modes].sort()).toEqual(['exclusive/none', 'mig/mixed', 'mig/uniform', 'mps/none', 'time-slicing/none']);
   });
 });
 
