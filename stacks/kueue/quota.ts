@@ -97,23 +97,14 @@ export function usesComputeDomainChannels(pool: NodePool): boolean {
 /**
  * The pool's whole quota, resource -> amount (memory in GiB): host resources first, then
  * devices sorted, then the DRA channel resource where the pool uses ComputeDomains. Host
- * resources come from every server of the pool (a pool has one platform, but summing is exact
- * whatever it holds).
+ * resources are those of the pool's platform times its servers (a valid pool holds one GPU
+ * model, and each model has one platform in the catalog): no pass over the servers.
  */
 export function poolQuota(pool: NodePool): Record<string, number> {
-  let cpu = 0;
-  let memoryGiB = 0;
-  let pods = 0;
-  // Per platform, not per server: a pool's servers share one platform object.
-  const counts = new Map<PlatformSpec, number>();
-  for (const s of pool.servers) counts.set(s.platform, (counts.get(s.platform) ?? 0) + 1);
-  for (const [platform, n] of counts) {
-    const a = nodeAllocatable(platform);
-    cpu += n * a.cpu;
-    memoryGiB += n * a.memoryGiB;
-    pods += n * a.pods;
-  }
-  const out: Record<string, number> = { [CPU]: cpu, [MEMORY]: memoryGiB, [PODS]: pods, ...advertisedResources(pool) };
+  const n = pool.servers.length;
+  const platform = pool.servers[0]?.platform;
+  const a = platform ? nodeAllocatable(platform) : { cpu: 0, memoryGiB: 0, pods: 0 };
+  const out: Record<string, number> = { [CPU]: n * a.cpu, [MEMORY]: n * a.memoryGiB, [PODS]: n * a.pods, ...advertisedResources(pool) };
   if (usesComputeDomainChannels(pool)) out[COMPUTE_DOMAIN_CHANNEL_RESOURCE] = pool.gpus;
   return out;
 }
