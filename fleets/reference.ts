@@ -147,7 +147,9 @@ export function referenceFleet(options: ReferenceFleetOptions = {}): Fleet {
  * Three AI companies renting capacity (names and shares are this model's assumptions): a
  * foundation-model lab with most of the training GPUs of four halls and Nyocor, an inference
  * provider on the shared and MPS pools, and a research group on MIG and sandbox slices.
- * Everything else stays unassigned, for all three to borrow while it is idle.
+ * Everything else stays unassigned, for all three to borrow while it is idle. Scaled fleets
+ * (the benchmark's) scale the training guarantees with the training pools; the shared, MPS and
+ * MIG pools keep their server counts, and so their guarantees.
  */
 function addReferenceTenants(fleet: Fleet, scale: number): void {
   const pool = (site: string, name: string) => findPool(fleet, site, name);
@@ -166,9 +168,9 @@ function addReferenceTenants(fleet: Fleet, scale: number): void {
     displayName: 'Tarim Cloud (inference serving)',
     namespaces: ['tarim-serving'],
     quotas: [
-      { pool: pool('yiwu-dc01', 'inference-shared'), devices: 512 * scale },
-      { pool: pool('yiwu-dc03', 'mps-serving'), devices: 320 * scale },
-      { pool: pool('yiwu-dc11', 'inference-shared'), devices: 640 * scale },
+      { pool: pool('yiwu-dc01', 'inference-shared'), devices: 512 },
+      { pool: pool('yiwu-dc03', 'mps-serving'), devices: 320 },
+      { pool: pool('yiwu-dc11', 'inference-shared'), devices: 640 },
       { pool: pool('yiwu-dc11', 'training'), devices: 1024 * scale },
     ],
     borrowingLimitPercent: 25,
@@ -177,9 +179,9 @@ function addReferenceTenants(fleet: Fleet, scale: number): void {
     displayName: 'Gobi Research (notebooks and CI)',
     namespaces: ['gobi-notebooks', 'gobi-ci'],
     quotas: [
-      { pool: pool('yiwu-dc02', 'mig-small'), devices: 560 * scale },
-      { pool: pool('yiwu-dc07', 'mig-mixed'), devices: 320 * scale },
-      { pool: pool('hami-yizhou-01', 'dev-sandbox'), devices: 320 * scale },
+      { pool: pool('yiwu-dc02', 'mig-small'), devices: 560 },
+      { pool: pool('yiwu-dc07', 'mig-mixed'), devices: 320 },
+      { pool: pool('hami-yizhou-01', 'dev-sandbox'), devices: 320 },
     ],
     lendingLimitPercent: 50,
   });
