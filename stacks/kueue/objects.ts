@@ -41,7 +41,6 @@ export const KUEUE_LIMITS = {
   topologyLevels: 16,
   flavorNodeLabels: 8,
   flavorTolerations: 8,
-  resourceGroups: 16,
   flavorsPerGroup: 64,
   flavorsPerQueue: 256,
   resourcesPerGroup: 64,
@@ -214,7 +213,9 @@ export function kueueConfiguration(flavors: readonly FlavorSpec[]): Record<strin
  * Every reason the site's Kueue objects would not schedule as intended: a flavor whose
  * topology is missing, a topology without `kubernetes.io/hostname` as its lowest level or
  * with repeated levels, a level label or flavor node label the flavor's nodes do not carry,
- * quotas that are not whole numbers >= 0, and the CRDs' size limits.
+ * quotas that are not whole numbers >= 0, a shared or MIG flavor offering `nvidia.com/gpu`
+ * (a pool that turned `renameByDefault` off), a flavor without cpu, memory or pods, and the
+ * CRDs' size limits (one resource group holds every flavor and resource of the site).
  */
 export function kueueProblems(topologies: readonly TopologySpec[], flavors: readonly FlavorSpec[]): string[] {
   const out: string[] = [];
