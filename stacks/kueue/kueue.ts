@@ -3,7 +3,7 @@
  * node pool, one ClusterQueue per tenant (and one for the unassigned rest), the tenants'
  * namespaces and a LocalQueue in each (see ./objects.ts and ./tenants.ts for what each holds
  * and why). Where the site needs Kueue's Configuration to say more than its defaults (DRA
- * accounting for ComputeDomain channels), the fragment is written beside the stack's
+ * accounting for ComputeDomain channels, fair sharing for tenants' weights), the fragment is written beside the stack's
  * cdk.tf.json as `kueue-configuration.yaml`, for whoever installs Kueue on the site's cluster.
  *
  * Needs Kueue (serving kueue.x-k8s.io/v1beta2, with TopologyAwareScheduling) installed in the
@@ -77,7 +77,7 @@ export class KueueQueues extends Construct {
         this.localQueues[ns] = new Manifest(this, `local-queue-${ns}`, { manifest: localQueueManifest(ns, q.queueName, q.name), fieldManager, dependsOn: [namespace, cq] });
       }
     }
-    const config = kueueConfiguration(this.flavorSpecs);
+    const config = kueueConfiguration(this.flavorSpecs, this.queueSpecs);
     if (config) {
       addCustomSynthesis(this, {
         onSynthesize: (session) => {
@@ -102,7 +102,7 @@ export class KueueQueues extends Construct {
       flavors: Object.fromEntries(this.flavorSpecs.map((f) => [f.name, resourceFlavorManifest(f)])),
       clusterQueues: Object.fromEntries(this.queueSpecs.map((q) => [q.name, clusterQueueManifest(q, this.flavorSpecs)])),
       localQueues: Object.fromEntries(this.queueSpecs.flatMap((q) => q.namespaces.map((ns) => [ns, localQueueManifest(ns, q.queueName, q.name)]))),
-      configuration: kueueConfiguration(this.flavorSpecs),
+      configuration: kueueConfiguration(this.flavorSpecs, this.queueSpecs),
     };
   }
 }

@@ -193,19 +193,26 @@ export function localQueueManifest(namespace: string, name: string, clusterQueue
 
 /**
  * The part of Kueue's Configuration the site relies on, or undefined when it needs nothing
- * beyond the defaults: for pools using ComputeDomain channel claims, the `DynamicResourceAllocation`
- * feature gate and the deviceClassMapping that makes those claims count as
- * COMPUTE_DOMAIN_CHANNEL_RESOURCE (kueue apis/config/v1beta2/configuration_types.go: Resources,
- * DeviceClassMapping; pkg/features/kube_features.go). Quotas cover every resource jobs
- * request, so the default quota check (BlockUndeclared) is what the site relies on.
+ * beyond the defaults (kueue apis/config/v1beta2/configuration_types.go):
+ * - for pools using ComputeDomain channel claims, the `DynamicResourceAllocation` feature gate
+ *   (pkg/features/kube_features.go) and the `resources.deviceClassMappings` entry that makes
+ *   those claims count as COMPUTE_DOMAIN_CHANNEL_RESOURCE;
+ * - when a ClusterQueue has a fair-sharing weight, `fairSharing` with Kueue's default
+ *   preemption strategies: in v1beta2 the block's presence is what turns fair sharing on
+ *   (pkg/scheduler/preemption/fairsharing/strategy.go, Enabled), and without it weights do nothing.
+ * Quotas cover every resource jobs request, so the default quota check (BlockUndeclared) is
+ * what the site relies on, and the fragment does not set it.
  */
-export function kueueConfiguration(flavors: readonly FlavorSpec[]): Record<string, unknown> | undefined {
-  if (!flavors.some((f) => (f.quota[COMPUTE_DOMAIN_CHANNEL_RESOURCE] ?? 0) > 0)) return undefined;
+export function kueueConfiguration(flavors: readonly FlavorSpec[], queues: readonly QueueSpec[] = []): Record<string, unknown> | undefined {
+  const dra = flavors.some((f) => (f.quota[COMPUTE_DOMAIN_CHANNEL_RESOURCE] ?? 0) > 0);
+  const fair = queues.some((q) => q.fairSharingWeight !== undefined);
+  if (!dra && !fair) return undefined;
   return {
     apiVersion: KUEUE_CONFIG_API_VERSION,
     kind: 'Configuration',
-    featureGates: { DynamicResourceAllocation: true },
-    resources: { deviceClassMappings: [{ name: COMPUTE_DOMAIN_CHANNEL_RESOURCE, deviceClassNames: [COMPUTE_DOMAIN_CHANNEL_DEVICE_CLASS] }] },
+    ...(dra ? { featureGates: { DynamicResourceAllocation: true } } : {}),
+    ...(dra ? { resources: { deviceClassMappings: [{ name: COMPUTE_DOMAIN_CHANNEL_RESOURCE, deviceClassNames: [COMPUTE_DOMAIN_CHANNEL_DEVICE_CLASS] }] } } : {}),
+    ...(fair ? { fairSharing: { preemptionStrategies: ['LessThanOrEqualToFinalShare', 'LessThanInitialShare'] } } : {}),
   };
 }
 

@@ -49,6 +49,11 @@ function referenceView(site: string): KueueView {
   return view;
 }
 
+const exampleStacks = new Map(addSiteStacks(Testing.app(), exampleFleet()).map((s) => [s.node.id, s]));
+function exampleStack(site: string): SiteStack {
+  return exampleStacks.get(site)!;
+}
+
 /** The example fleet synthesized for real: its NVL72 site's view includes the Configuration file it writes. */
 const example = synthFleetToTemp(exampleFleet());
 afterAll(() => removeDir(path.dirname(example.outdir)));
@@ -81,8 +86,14 @@ describe('the README sample jobs', () => {
     });
   });
 
-  it('writes no Configuration fragment for sites without ComputeDomain pools', () => {
+  it('writes no Configuration fragment for sites without ComputeDomain pools or fair-sharing weights', () => {
     expect(fs.existsSync(path.join(example.outdir, 'stacks', 'qingyang-h20-01', KUEUE_CONFIG_FILE))).toBe(false);
+  });
+
+  it('writes the fragment as YAML a Kueue manager reads, with a header saying where it goes', () => {
+    const text = fs.readFileSync(path.join(example.outdir, 'stacks', 'hami-nvl01', KUEUE_CONFIG_FILE), 'utf8');
+    expect(text.split('\n')[0]).toMatch(/^# Kueue Configuration this site relies on/);
+    expect(YAML.parse(text)).toEqual(exampleStack('hami-nvl01').kueue!.manifests.configuration);
   });
 
   it('does not admit a job in a namespace with no LocalQueue', () => {

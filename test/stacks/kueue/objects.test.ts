@@ -145,7 +145,16 @@ describe('kueueConfiguration', () => {
     });
   });
 
-  it('is not needed on a site without ComputeDomain pools', () => {
-    expect(kueueConfiguration([flavor()])).toBeUndefined();
+  it('is not needed on a site without ComputeDomain pools or fair-sharing weights', () => {
+    expect(kueueConfiguration([flavor()], queueSpecs([flavor()], [{ name: 'acme', namespaces: ['acme'], queueName: 'default', guarantees: {} }]))).toBeUndefined();
+  });
+
+  it('turns fair sharing on (v1beta2: the block is the switch) when a tenant has a weight', () => {
+    const queues = queueSpecs([flavor()], [{ name: 'acme', namespaces: ['acme'], queueName: 'default', guarantees: {}, fairSharingWeight: 2 }]);
+    expect(kueueConfiguration([flavor()], queues)).toEqual({
+      apiVersion: 'config.kueue.x-k8s.io/v1beta2',
+      kind: 'Configuration',
+      fairSharing: { preemptionStrategies: ['LessThanOrEqualToFinalShare', 'LessThanInitialShare'] },
+    });
   });
 });
