@@ -14,8 +14,11 @@ export type MigStrategy = 'none' | 'single' | 'mixed';
 
 export interface ReplicaSharingOptions {
   /**
-   * Advertise shared GPUs as `nvidia.com/gpu.shared` instead of `nvidia.com/gpu`.
-   * @default false
+   * Advertise shared GPUs as `nvidia.com/gpu.shared` instead of `nvidia.com/gpu`. Kept on so that
+   * a job asking for `nvidia.com/gpu` (a whole GPU) can never be given a time-slice or an MPS
+   * client: Kueue quotas and the scheduler then tell the two apart by name. Turning it off is
+   * refused by the Kueue rules of the site (stacks/kueue/objects.ts).
+   * @default true
    */
   readonly renameByDefault?: boolean;
   /**
@@ -41,7 +44,12 @@ export class GpuSharing {
     return new GpuSharing('mps', replicas, options);
   }
 
-  /** MIG: every GPU partitioned by `layout` (strategy `single` when uniform, else `mixed`). */
+  /**
+   * MIG: every GPU partitioned by `layout`, advertised with migStrategy `mixed` (one resource per
+   * profile, `nvidia.com/mig-<profile>`), uniform layouts too: under `single` the plugin advertises
+   * every MIG instance as `nvidia.com/gpu` (NVIDIA/k8s-device-plugin README, MIG strategies), and
+   * a whole-GPU job would be admitted to, and run on, one MIG slice.
+   */
   public static mig(layout: MigLayout): GpuSharing {
     return new GpuSharing('mig', 1, {}, layout);
   }
@@ -54,10 +62,14 @@ export class GpuSharing {
     public readonly migLayout?: MigLayout,
   ) {}
 
-  /** The device plugin's migStrategy for this mode. */
+  /** The device plugin's migStrategy for this mode: `mixed` for every MIG layout (see `mig`). */
   public get migStrategy(): MigStrategy {
-    if (!this.migLayout) return 'none';
-    return this.migLayout.isUniform ? 'single' : 'mixed';
+    return this.migLayout ? 'mixed' : 'none';
+  }
+
+  /** True when replicas (time-slicing, MPS) are advertised as `nvidia.com/gpu.shared` (see `renameByDefault`). */
+  public get renamesShared(): boolean {
+    return (this.mode === 'time-slicing' || this.mode === 'mps') && this.options.renameByDefault !== false;
   }
 
   /** Devices the plugin advertises for one physical GPU of `model`. */

@@ -13,3 +13,4 @@ export * from './server';
 export * from './site';
 export * from './taint';
 export * from './violations';
+export * from './tenant';

@@ -9,6 +9,8 @@
  * - `qingyang-h20-01`: an air-cooled HGX H20 site from the ordinary site design, with a
  *   time-sliced inference pool.
  *
+ * - one tenant, `aurora-robotics`, renting part of each site (see `exampleFleet`).
+ *
  * Places, sizes and power figures are this example's assumptions (see the catalog for the
  * platforms' sources).
  */
@@ -18,6 +20,7 @@ import { GpuSharing } from '../constructs/gpu-sharing';
 import { NodePool } from '../constructs/node-pool';
 import { Site } from '../constructs/site';
 import { Taint } from '../constructs/taint';
+import { findPool, Tenant } from '../constructs/tenant';
 import { attempt, FleetValidationError, Violation } from '../constructs/violations';
 import { addCloudMatrix384, CLOUDMATRIX_RACKS, addNvl72Racks } from './rack-scale';
 import { AIR_HGX_RACKS, buildSite, PoolDesign, TRAINING_POOL } from './site-design';
@@ -113,6 +116,20 @@ export function exampleFleet(): Fleet {
       pools: [TRAINING_POOL, H20_INFERENCE],
     }),
   );
+  attempt(violations, () => {
+    // A robotics company renting two thirds of the NVL72 training racks, half the Ascend
+    // supernode and half the H20 time-slices (this example's assumption).
+    const pool = (site: string, name: string) => findPool(fleet, site, name);
+    new Tenant(fleet, 'aurora-robotics', {
+      displayName: 'Aurora Robotics',
+      namespaces: ['aurora-train', 'aurora-serve'],
+      quotas: [
+        { pool: pool('hami-nvl01', 'training'), devices: 576 },
+        { pool: pool('wuhu-cm01', 'supernode'), devices: 384 },
+        { pool: pool('qingyang-h20-01', 'inference-shared'), devices: 128 },
+      ],
+    });
+  });
   if (violations.length > 0) throw new FleetValidationError([...violations, ...fleet.validate()]);
   return fleet;
 }

@@ -13,6 +13,7 @@ import { Fleet } from '../constructs/fleet';
 import { GpuSharing } from '../constructs/gpu-sharing';
 import { MigLayout } from '../constructs/mig-layout';
 import { Taint } from '../constructs/taint';
+import { findPool, Tenant } from '../constructs/tenant';
 import { AIR_HGX_RACKS, buildFleet, LIQUID_HGX_RACKS, PoolDesign, SiteDesign, TRAINING_POOL } from './site-design';
 
 /** Shared inference: each H100/H200 time-sliced four ways. */
@@ -135,9 +136,55 @@ export interface ReferenceFleetOptions {
   readonly scale?: number;
 }
 
-/** Builds the reference fleet: 36 sites, 14,440 servers, 115,520 GPUs. */
+/** Builds the reference fleet: 36 sites, 14,440 servers, 115,520 GPUs, rented to three tenants. */
 export function referenceFleet(options: ReferenceFleetOptions = {}): Fleet {
-  return buildFleet('reference', referenceSiteDesigns(options));
+  const fleet = buildFleet('reference', referenceSiteDesigns(options));
+  addReferenceTenants(fleet, options.scale ?? 1);
+  return fleet;
+}
+
+/**
+ * Three AI companies renting capacity (names and shares are this model's assumptions): a
+ * foundation-model lab with most of the training GPUs of four halls and Nyocor, an inference
+ * provider on the shared and MPS pools, and a research group on MIG and sandbox slices.
+ * Everything else stays unassigned, for all three to borrow while it is idle. Scaled fleets
+ * (the benchmark's) scale the training guarantees with the training pools; the shared, MPS and
+ * MIG pools keep their server counts, and so their guarantees.
+ */
+function addReferenceTenants(fleet: Fleet, scale: number): void {
+  const pool = (site: string, name: string) => findPool(fleet, site, name);
+  new Tenant(fleet, 'kunlun-ai', {
+    displayName: 'Kunlun AI (foundation models)',
+    namespaces: ['kunlun-train', 'kunlun-eval'],
+    quotas: [
+      { pool: pool('yiwu-dc01', 'training'), devices: 4096 * scale },
+      { pool: pool('yiwu-dc02', 'training'), devices: 4096 * scale },
+      { pool: pool('yiwu-dc04', 'training'), devices: 6720 * scale },
+      { pool: pool('nyocor-01', 'training'), devices: 2000 * scale },
+    ],
+    fairSharingWeight: 2,
+  });
+  new Tenant(fleet, 'tarim-cloud', {
+    displayName: 'Tarim Cloud (inference serving)',
+    namespaces: ['tarim-serving'],
+    quotas: [
+      { pool: pool('yiwu-dc01', 'inference-shared'), devices: 512 },
+      { pool: pool('yiwu-dc03', 'mps-serving'), devices: 320 },
+      { pool: pool('yiwu-dc11', 'inference-shared'), devices: 640 },
+      { pool: pool('yiwu-dc11', 'training'), devices: 1024 * scale },
+    ],
+    borrowingLimitPercent: 25,
+  });
+  new Tenant(fleet, 'gobi-research', {
+    displayName: 'Gobi Research (notebooks and CI)',
+    namespaces: ['gobi-notebooks', 'gobi-ci'],
+    quotas: [
+      { pool: pool('yiwu-dc02', 'mig-small'), devices: 560 },
+      { pool: pool('yiwu-dc07', 'mig-mixed'), devices: 320 },
+      { pool: pool('hami-yizhou-01', 'dev-sandbox'), devices: 320 },
+    ],
+    lendingLimitPercent: 50,
+  });
 }
 
 /** The designs of the reference fleet's 36 sites, scaled as `options.scale` says. */

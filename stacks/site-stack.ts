@@ -15,7 +15,8 @@ import { collectViolations, formatViolation } from '../constructs/violations';
 import { AscendDevicePlugin } from './ascend/device-plugin';
 import { KueueQueues } from './kueue/kueue';
 import { FlavorSpec, poolNodeLabels, tolerationsFor } from './kueue/objects';
-import { advertisedResources } from './kueue/quota';
+import { flavorSharing, poolQuota } from './kueue/quota';
+import { tenantSpecs } from './kueue/tenants';
 import { NodeInventory } from './node-inventory';
 import { NvidiaComputeDomains } from './nvidia/compute-domains';
 import { NvidiaDevicePlugin } from './nvidia/device-plugin';
@@ -65,7 +66,7 @@ export class SiteStack extends TerraformStack {
   public readonly migConfig?: NvidiaMigConfig;
   /** ComputeDomains of the pools with multi-node NVLink; only when there are such pools. */
   public readonly computeDomains?: NvidiaComputeDomains;
-  /** Topologies, one ResourceFlavor per pool and the ClusterQueue; only when the site has pools. */
+  /** Topologies, one ResourceFlavor per pool, the tenants' ClusterQueues, namespaces and LocalQueues; only when the site has pools. */
   public readonly kueue?: KueueQueues;
 
   /** The stack's id is the site's id: renaming a site renames its state. */
@@ -131,11 +132,13 @@ export class SiteStack extends TerraformStack {
           nodeLabels: poolNodeLabels(pool.node.id),
           tolerations: tolerationsFor(pool.taints),
           topologyName: topology.name,
-          quota: advertisedResources(pool),
+          quota: poolQuota(pool),
+          devices: pool.advertisedDevices,
+          sharing: flavorSharing(pool),
           nodes: this.inventory.variables[nodes.variableName],
         });
       });
-      this.kueue = new KueueQueues(this, 'kueue', { topologies: [...topologies.values()], flavors });
+      this.kueue = new KueueQueues(this, 'kueue', { topologies: [...topologies.values()], flavors, tenants: tenantSpecs(site) });
     }
 
     new TerraformOutput(this, 'capacity', {

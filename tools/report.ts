@@ -6,6 +6,7 @@ import { siteCapacity, SiteCapacity, round1 } from '../constructs/capacity';
 import { Fleet } from '../constructs/fleet';
 import { Site } from '../constructs/site';
 import { loadFleet } from '../fleets';
+import { formatTenantReport, tenantReport } from './report-tenants';
 
 export type ReportRow = Omit<SiteCapacity, 'feeds'>;
 
@@ -60,8 +61,10 @@ function main(argv: string[]): number {
     process.stderr.write(`report: unknown argument ${unknown[0]}; usage: npm run report [-- --json]\n`);
     return 1;
   }
-  const report = fleetReport(loadFleet(process.env.FLEET || undefined));
-  process.stdout.write(json ? `${JSON.stringify(report)}\n` : `${formatReport(report)}\n`);
+  const fleet = loadFleet(process.env.FLEET || undefined);
+  const report = fleetReport(fleet);
+  const { tenants } = tenantReport(fleet);
+  process.stdout.write(json ? `${JSON.stringify({ ...report, tenants })}\n` : `${formatReport(report)}\n\n${formatTenantReport({ tenants })}\n`);
   return 0;
 }
 

@@ -60,6 +60,10 @@ export interface PlatformSpec {
    * `module-910b-8`; only for Ascend platforms.
    */
   readonly acceleratorType?: string;
+  /** CPU cores of one node (all sockets, physical cores), from the system's datasheet. */
+  readonly hostCpuCores: number;
+  /** System memory of one node in GiB (the datasheet's TB/GB of DIMMs or LPDDR5X, which are binary sizes). */
+  readonly hostMemoryGiB: number;
   /**
    * Set on the stand-in `platform(name)` returns for a name the catalog does not know: the
    * unknown name. The fleet's validation reports it at the site (`unknown platform`).
@@ -77,26 +81,65 @@ function round1(n: number): number {
   return Math.round(n * 10) / 10;
 }
 
-function hgx(name: string, model: string, heightU: number, maxPowerKw: number): PlatformSpec {
+/** Host CPU cores and memory of a node: what Kueue quotas of cpu and memory are made from. */
+interface HostResources {
+  readonly hostCpuCores: number;
+  readonly hostMemoryGiB: number;
+}
+
+/** DGX A100 (NVIDIA DGX A100 datasheet): 2 x AMD EPYC 7742, 128 cores; 1 TB (320 GB system) or 2 TB (640 GB system). */
+const DGX_A100_320: HostResources = { hostCpuCores: 128, hostMemoryGiB: 1024 };
+const DGX_A100_640: HostResources = { hostCpuCores: 128, hostMemoryGiB: 2048 };
+/**
+ * DGX H100 / H800 / H200 (NVIDIA DGX H100 and DGX H200 datasheets): 2 x Intel Xeon Platinum 8480C,
+ * 112 cores in all; 2 TB system memory.
+ */
+const DGX_H100: HostResources = { hostCpuCores: 112, hostMemoryGiB: 2048 };
+/**
+ * HGX H20: NVIDIA publishes no DGX H20; the OEM 8-GPU HGX hosts it ships in use the same
+ * dual 4th-generation Xeon host as DGX H100. This model assumes the DGX H100 host (112 cores,
+ * 2 TB); set the real figures of your servers before relying on cpu quotas there.
+ */
+const HGX_H20_ASSUMED: HostResources = DGX_H100;
+/** DGX B200 (NVIDIA DGX B200 datasheet): 2 x Intel Xeon Platinum 8570, 112 cores in all; 2 TB, configurable to 4 TB (2 TB here). */
+const DGX_B200: HostResources = { hostCpuCores: 112, hostMemoryGiB: 2048 };
+/**
+ * GB200 NVL72 compute tray (NVIDIA GB200 NVL72 specifications: 2,592 Arm Neoverse V2 cores and up
+ * to 17 TB LPDDR5X per rack of 36 Grace CPUs, i.e. 72 cores and 480 GB each): 2 Grace, 144 cores,
+ * 960 GB.
+ */
+const GB200_TRAY: HostResources = { hostCpuCores: 144, hostMemoryGiB: 960 };
+/**
+ * Atlas 800T A2 (Huawei Atlas 800T A2 training server datasheet: 4 x Kunpeng 920 processors of
+ * 48 cores, 32 DDR4 DIMM slots): 192 cores; 1 TB (32 x 32 GB) is this model's configuration.
+ */
+const ATLAS_800T_A2: HostResources = { hostCpuCores: 192, hostMemoryGiB: 1024 };
+/**
+ * CloudMatrix 384 server: 4 Kunpeng CPUs beside the 8 x 910C (see the catalog entry); Huawei
+ * publishes no per-server figures, so this model assumes the Atlas 800T A2 host (192 cores, 1 TB).
+ */
+const CM384_SERVER_ASSUMED: HostResources = ATLAS_800T_A2;
+
+function hgx(name: string, model: string, heightU: number, maxPowerKw: number, host: HostResources): PlatformSpec {
   // An HGX/DGX 8-GPU board is one NVLink domain of its 8 GPUs (domain.md s3).
-  return { name, gpuModel: gpuModel(model), gpusPerServer: 8, heightU, maxPowerKw, nvlinkDomainGpus: 8, nvlinkScope: 'server' };
+  return { name, gpuModel: gpuModel(model), gpusPerServer: 8, heightU, maxPowerKw, nvlinkDomainGpus: 8, nvlinkScope: 'server', ...host };
 }
 
 const PLATFORMS: readonly PlatformSpec[] = [
   // DGX A100: 6U, 6.5 kW maximum (NVIDIA DGX A100 datasheet); A800 boards share the chassis.
-  hgx('hgx-a100-40gb', 'A100-40GB', 6, 6.5),
-  hgx('hgx-a100-80gb', 'A100-80GB', 6, 6.5),
-  hgx('hgx-a800', 'A800-80GB', 6, 6.5),
+  hgx('hgx-a100-40gb', 'A100-40GB', 6, 6.5, DGX_A100_320),
+  hgx('hgx-a100-80gb', 'A100-80GB', 6, 6.5, DGX_A100_640),
+  hgx('hgx-a800', 'A800-80GB', 6, 6.5, DGX_A100_640),
   // DGX H100: 8U, 6 x 3.3 kW supplies, 10.2 kW maximum (domain.md s3). HGX H200 and H800
   // boards use the same chassis and power envelope (700 W parts, domain.md s2).
-  hgx('hgx-h100', 'H100-80GB', 8, 10.2),
-  hgx('hgx-h800', 'H800-80GB', 8, 10.2),
-  hgx('hgx-h200', 'H200-141GB', 8, 10.2),
+  hgx('hgx-h100', 'H100-80GB', 8, 10.2, DGX_H100),
+  hgx('hgx-h800', 'H800-80GB', 8, 10.2, DGX_H100),
+  hgx('hgx-h200', 'H200-141GB', 8, 10.2, DGX_H100),
   // HGX H20: the H100 chassis with 400 W instead of 700 W parts: 10.2 kW - 8 x 0.3 kW = 7.8 kW
   // (derived from domain.md s2 and s3; no published system maximum).
-  hgx('hgx-h20', 'H20-96GB', 8, 7.8),
+  hgx('hgx-h20', 'H20-96GB', 8, 7.8, HGX_H20_ASSUMED),
   // DGX B200: 8 x B200, 10U, 14.3 kW maximum (domain.md s3).
-  hgx('dgx-b200', 'B200-180GB', 10, 14.3),
+  hgx('dgx-b200', 'B200-180GB', 10, 14.3, DGX_B200),
   // GB200 NVL72: 18 x 1U compute trays of 4 B200-class GPUs (2 Grace + 4 GPUs), up to 5.4 kW a
   // tray; the whole rack is one NVLink domain of 72 GPUs; liquid cooled (domain.md s3).
   // The rack: about 120-132 kW (domain.md s3); 132 kW is what its power shelves deliver
@@ -116,6 +159,7 @@ const PLATFORMS: readonly PlatformSpec[] = [
     requiresCooling: 'liquid',
     fabric: 'nvlink',
     scaleUp: { computeRacks: 1, serversPerComputeRack: 18, switchRacks: 0, fabricUPerComputeRack: 9, fabricMaxPowerKw: round1(NVL72_RACK_KW - 18 * 5.4) },
+    ...GB200_TRAY,
   },
   // Huawei Atlas 800T A2 training server: 8 Ascend 910B joined by HCCS inside the server, one
   // scale-up domain per server (MindCluster: accelerator-type module-910b-8). Height 4U and
@@ -131,6 +175,7 @@ const PLATFORMS: readonly PlatformSpec[] = [
     nvlinkScope: 'server',
     fabric: 'hccs',
     acceleratorType: 'module-910b-8',
+    ...ATLAS_800T_A2,
   },
   // Huawei CloudMatrix 384 (Atlas 900 A3 SuperPoD): 384 Ascend 910C in 48 servers of 8 over 16
   // racks, 12 of compute and 4 of network, one HCCS supernode, about 559 kW in all (domain.md
@@ -150,6 +195,7 @@ const PLATFORMS: readonly PlatformSpec[] = [
     fabric: 'hccs',
     scaleUp: { computeRacks: 12, serversPerComputeRack: 4, switchRacks: 4, fabricUPerComputeRack: 0, fabricMaxPowerKw: round1(CM384_SYSTEM_KW - 48 * CM384_SERVER_KW) },
     acceleratorType: 'module-a3-16-super-pod',
+    ...CM384_SERVER_ASSUMED,
   },
 ];
 
@@ -179,6 +225,8 @@ export const UNKNOWN_PLATFORM: PlatformSpec = Object.freeze({
   maxPowerKw: 0,
   nvlinkDomainGpus: 8,
   nvlinkScope: 'server' as const,
+  hostCpuCores: 0,
+  hostMemoryGiB: 0,
 });
 
 const UNKNOWN = new Map<string, PlatformSpec>();

@@ -82,7 +82,7 @@ export function devicePluginConfig(sharing: GpuSharing): DevicePluginConfig {
 
 function replicated(sharing: GpuSharing, failRequestsByDefault: boolean): ReplicatedResources {
   return {
-    renameByDefault: sharing.options.renameByDefault ?? false,
+    renameByDefault: sharing.renamesShared,
     failRequestsGreaterThanOne: sharing.options.failRequestsGreaterThanOne ?? failRequestsByDefault,
     resources: [{ name: GPU_RESOURCE, replicas: sharing.replicas }],
   };

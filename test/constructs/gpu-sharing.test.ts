@@ -26,12 +26,16 @@ describe('GpuSharing', () => {
     expect(sharingProblems(mps)).toEqual([]);
   });
 
-  it('MIG: strategy single for a uniform layout, mixed otherwise', () => {
+  it('MIG: strategy mixed for every layout, uniform ones too (single would advertise MIG instances as nvidia.com/gpu)', () => {
     const single = GpuSharing.mig(MigLayout.uniform('1g.10gb'));
-    expect([single.mode, single.migStrategy, single.devicesPerGpu(h100), String(single)]).toEqual(['mig', 'single', 7, 'mig all-1g.10gb']);
+    expect([single.mode, single.migStrategy, single.devicesPerGpu(h100), String(single)]).toEqual(['mig', 'mixed', 7, 'mig all-1g.10gb']);
     const mixed = GpuSharing.mig(MigLayout.of('balanced', { '3g.40gb': 1, '2g.20gb': 1, '1g.10gb': 2 }));
     expect([mixed.migStrategy, mixed.devicesPerGpu(h100)]).toEqual(['mixed', 4]);
     expect(sharingProblems(mixed)).toEqual([]);
+  });
+
+  it('renames time-slices and MPS clients nvidia.com/gpu.shared unless told not to', () => {
+    expect([GpuSharing.timeSlicing(4), GpuSharing.mps(2), GpuSharing.timeSlicing(4, { renameByDefault: false }), GpuSharing.exclusive()].map((s) => s.renamesShared)).toEqual([true, true, false, false]);
   });
 });
 

@@ -82,10 +82,14 @@ describe('the example fleet site stacks', () => {
   it('gives every pool a flavor whose quota is what its device plugin advertises and whose tolerations are its taints', () => {
     for (const site of sites) {
       const flavors = manifests(site.node.id, 'ResourceFlavor');
-      const [queue] = manifests(site.node.id, 'ClusterQueue');
+      // Device quotas summed over the site's ClusterQueues (the tenant's and the unassigned rest).
       const quotas: Record<string, Record<string, number>> = {};
-      for (const g of queue.spec.resourceGroups) {
-        for (const f of g.flavors) for (const r of f.resources) if (r.nominalQuota > 0) (quotas[f.name] ??= {})[r.name] = r.nominalQuota;
+      for (const queue of manifests(site.node.id, 'ClusterQueue')) {
+        for (const g of queue.spec.resourceGroups) {
+          for (const f of g.flavors) {
+            for (const r of f.resources) if (typeof r.nominalQuota === 'number' && r.nominalQuota > 0 && /\.com\//.test(r.name)) (quotas[f.name] ??= {})[r.name] = ((quotas[f.name] ?? {})[r.name] ?? 0) + r.nominalQuota;
+          }
+        }
       }
       for (const pool of site.pools) {
         const flavor = flavors.find((f) => f.metadata.name === pool.node.id)!;
@@ -107,14 +111,14 @@ describe('the example fleet site stacks', () => {
     expect([...domains.values()].every((n) => n === 18)).toBe(true);
     expect(manifests('hami-nvl01', 'ComputeDomain').map((m) => m.metadata.name).sort()).toEqual(['serving-mnnvl', 'training-mnnvl']);
     expect(stack.ascendDevicePlugin).toBeUndefined();
-    expect(manifests('hami-nvl01', 'ClusterQueue')[0].spec.resourceGroups).toEqual([
-      {
-        coveredResources: ['nvidia.com/gpu'],
-        flavors: [
-          { name: 'training', resources: [{ name: 'nvidia.com/gpu', nominalQuota: 864 }] },
-          { name: 'serving', resources: [{ name: 'nvidia.com/gpu', nominalQuota: 288 }] },
-        ],
-      },
+    // aurora-robotics is guaranteed 576 of the 864 training GPUs; the rest stays unassigned.
+    const queues = manifests('hami-nvl01', 'ClusterQueue');
+    expect(queues.map((q) => q.metadata.name)).toEqual(['aurora-robotics', 'unassigned']);
+    for (const q of queues) expect(q.spec.resourceGroups[0].coveredResources).toEqual(['cpu', 'memory', 'pods', 'gpu-fleet.io/compute-domain-channel', 'nvidia.com/gpu']);
+    const gpus = (q: TfJson) => q.spec.resourceGroups[0].flavors.map((f: TfJson) => [f.name, f.resources.find((r: TfJson) => r.name === 'nvidia.com/gpu').nominalQuota]);
+    expect(queues.map(gpus)).toEqual([
+      [['training', 576], ['serving', 0]],
+      [['training', 288], ['serving', 288]],
     ]);
   });
 
@@ -130,9 +134,10 @@ describe('the example fleet site stacks', () => {
     expect(Object.keys(supernode)).toHaveLength(48);
     expect(new Set(Object.values(supernode).map((l) => l['accelerator-type']))).toEqual(new Set(['module-a3-16-super-pod']));
     expect(new Set(Object.values(stack.inventory.variables.node_annotations_supernode).map((a) => a.superPodID))).toEqual(new Set(['1']));
-    expect(manifests('wuhu-cm01', 'ClusterQueue')[0].spec.resourceGroups[0].flavors.map((f: TfJson) => [f.name, f.resources[0].nominalQuota])).toEqual([
-      ['supernode', 768],
-      ['npu-910b', 256],
+    const npus = (q: TfJson) => q.spec.resourceGroups[0].flavors.map((f: TfJson) => [f.name, f.resources.find((r: TfJson) => r.name === 'huawei.com/Ascend910').nominalQuota]);
+    expect(manifests('wuhu-cm01', 'ClusterQueue').map(npus)).toEqual([
+      [['supernode', 384], ['npu-910b', 0]],
+      [['supernode', 384], ['npu-910b', 256]],
     ]);
   });
 });

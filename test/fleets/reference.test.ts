@@ -57,8 +57,8 @@ describe('the reference fleet', () => {
   });
 
   it('exercises every GPU sharing mode', () => {
-    const modes = new Set(sites.flatMap((s) => s.pools.map((p) => `${p.sharing.mode}/${p.sharing.migStrategy}`)));
-    expect([...modes].sort()).toEqual(['exclusive/none', 'mig/mixed', 'mig/single', 'mps/none', 'time-slicing/none']);
+    const modes = new Set(sites.flatMap((s) => s.pools.map((p) => `${p.sharing.mode}/${p.sharing.migLayout?.isUniform ? 'uniform' : p.sharing.migStrategy}`)));
+    expect([...modes].sort()).toEqual(['exclusive/none', 'mig/mixed', 'mig/uniform', 'mps/none', 'time-slicing/none']);
   });
 });
 
@@ -166,6 +166,28 @@ describe('the reference fleet synthesized', () => {
     const all = fs.readFileSync(path.join(out.outdir, 'stacks', 'yiwu-dc01', 'cdk.tf.json'), 'utf8');
     expect(all).not.toMatch(/token|client_key|password|client_certificate/);
     expect(all).not.toContain(process.cwd());
+  });
+
+  it("gives yiwu-dc01 a ClusterQueue per tenant and unassigned, each tenant's namespaces a LocalQueue, and the guarantees as quotas", () => {
+    const tf = out.readStack('yiwu-dc01');
+    const manifests = Object.values(resourcesOf(tf, 'kubernetes_manifest')).map((r) => r.manifest);
+    const queues = manifests.filter((m) => m.kind === 'ClusterQueue');
+    expect(queues.map((q) => q.metadata.name).sort()).toEqual(['gobi-research', 'kunlun-ai', 'tarim-cloud', 'unassigned']);
+    const gpu = (queue: string, flavor: string, resource: string) =>
+      queues.find((q) => q.metadata.name === queue).spec.resourceGroups[0].flavors.find((f: TfJson) => f.name === flavor).resources.find((r: TfJson) => r.name === resource).nominalQuota;
+    expect([gpu('kunlun-ai', 'training', 'nvidia.com/gpu'), gpu('tarim-cloud', 'inference-shared', 'nvidia.com/gpu.shared'), gpu('unassigned', 'training', 'nvidia.com/gpu')]).toEqual([4096, 512, 6560 - 4096]);
+    // 820 training servers of 104 allocatable cores; kunlun-ai holds 4096 of their 6560 GPUs.
+    expect(gpu('kunlun-ai', 'training', 'cpu')).toBe(Math.floor((820 * 104 * 4096) / 6560));
+    expect(manifests.filter((m) => m.kind === 'LocalQueue').map((m) => `${m.metadata.namespace}/${m.metadata.name}->${m.spec.clusterQueue}`).sort()).toEqual([
+      'gobi-ci/default->gobi-research',
+      'gobi-notebooks/default->gobi-research',
+      'gpu-fleet/default->unassigned',
+      'kunlun-eval/default->kunlun-ai',
+      'kunlun-train/default->kunlun-ai',
+      'tarim-serving/default->tarim-cloud',
+    ]);
+    const ts = YAML.parse(configMapData(tf, 'nvidia-device-plugin-configs')['inference-shared']);
+    expect(ts.sharing.timeSlicing.renameByDefault).toBe(true);
   });
 
   it('reports the site capacity as a stack output equal to the report', () => {

@@ -9,7 +9,7 @@ import { Site } from '../../constructs/site';
 import { Taint } from '../../constructs/taint';
 import { addCloudMatrix384, CLOUDMATRIX_RACKS, addNvl72Racks } from '../../fleets/rack-scale';
 import { tolerationsFor } from '../../stacks/kueue/objects';
-import { advertisedResources } from '../../stacks/kueue/quota';
+import { advertisedResources, poolQuota } from '../../stacks/kueue/quota';
 import { SiteStack } from '../../stacks/site-stack';
 import { resourcesOf, synthStack } from '../support/synth';
 import { hgx, SITE_PROPS } from '../support/tiny-fleet';
@@ -78,12 +78,14 @@ describe('SiteStack with NVL72, HGX and Ascend pools', () => {
   it('sets each flavor quota to what the pool device plugin advertises, and its tolerations to the pool taints', () => {
     for (const f of stack.kueue!.flavorSpecs) {
       const pool = site.pools.find((p) => p.node.id === f.name)!;
-      expect(f.quota).toEqual(advertisedResources(pool));
+      expect(f.quota).toEqual(poolQuota(pool));
+      expect(f.quota).toMatchObject(advertisedResources(pool));
       expect(f.tolerations).toEqual(tolerationsFor(pool.taints));
     }
-    expect(stack.kueue!.flavorSpecs.map((f) => [f.name, f.quota])).toEqual([
-      ['nvl72', { 'nvidia.com/gpu': 144 }],
-      ['h100', { 'nvidia.com/gpu': 64 }],
+    const devices = (q: Record<string, number>) => Object.fromEntries(Object.entries(q).filter(([r]) => !['cpu', 'memory', 'pods'].includes(r)));
+    expect(stack.kueue!.flavorSpecs.map((f) => [f.name, devices(f.quota)])).toEqual([
+      ['nvl72', { 'gpu-fleet.io/compute-domain-channel': 144, 'nvidia.com/gpu': 144 }],
+      ['h100', { 'nvidia.com/gpu.shared': 64 }],
       ['npu', { 'huawei.com/Ascend910': 16 }],
       ['supernode', { 'huawei.com/Ascend910': 768 }],
     ]);
@@ -123,7 +125,8 @@ describe('SiteStack device plugins per vendor', () => {
     expect(stack.devicePlugin).toBeUndefined();
     expect(stack.ascendDevicePlugin).toBeDefined();
     const tf = synthStack(stack);
-    expect(Object.values(resourcesOf(tf, 'kubernetes_namespace_v1'))).toEqual([]);
+    // Only the fleet's own namespace, for the default ClusterQueue's LocalQueue: no NVIDIA plugin namespace.
+    expect(Object.values(resourcesOf(tf, 'kubernetes_namespace_v1')).map((n) => n.metadata.name)).toEqual(['gpu-fleet']);
     expect(Object.values(resourcesOf(tf, 'kubernetes_daemon_set_v1')).map((d) => d.metadata.name)).toEqual(['ascend-device-plugin']);
   });
 });

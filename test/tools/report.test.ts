@@ -41,7 +41,12 @@ describe('formatReport', () => {
 describe('npm run report', () => {
   it('prints one JSON object with --json', () => {
     const report = JSON.parse(runReport(['--json']));
-    expect(Object.keys(report)).toEqual(['sites', 'totals']);
+    expect(Object.keys(report)).toEqual(['sites', 'totals', 'tenants']);
+    expect(report.tenants.map((t: { name: string; totalDevices: number }) => [t.name, t.totalDevices])).toEqual([
+      ['kunlun-ai', 16912],
+      ['tarim-cloud', 2496],
+      ['gobi-research', 1200],
+    ]);
     expect(Object.keys(report.sites[0])).toEqual(['name', 'region', 'servers', 'gpus', 'gpusByModel', 'racks', 'nvlinkDomains', 'itPowerKw', 'feedCapacityKw']);
     expect(report.totals.gpus).toBeGreaterThanOrEqual(115_000);
   });

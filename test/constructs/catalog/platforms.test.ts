@@ -34,3 +34,22 @@ describe('platform', () => {
     for (const p of platforms()) expect(Number.isInteger(serversPerNvlinkDomain(p))).toBe(true);
   });
 });
+
+describe('host resources of the catalog platforms', () => {
+  it('gives every platform the cores and memory of its datasheet (or the documented assumption)', () => {
+    const host = Object.fromEntries(platforms().map((p) => [p.name, [p.hostCpuCores, p.hostMemoryGiB]]));
+    expect(host).toEqual({
+      'hgx-a100-40gb': [128, 1024],
+      'hgx-a100-80gb': [128, 2048],
+      'hgx-a800': [128, 2048],
+      'hgx-h100': [112, 2048],
+      'hgx-h800': [112, 2048],
+      'hgx-h200': [112, 2048],
+      'hgx-h20': [112, 2048],
+      'dgx-b200': [112, 2048],
+      'gb200-nvl72': [144, 960],
+      'atlas-800t-a2': [192, 1024],
+      'cloudmatrix-384': [192, 1024],
+    });
+  });
+});

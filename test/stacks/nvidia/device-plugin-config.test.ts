@@ -27,7 +27,7 @@ describe('devicePluginConfig', () => {
     expect(devicePluginConfig(GpuSharing.timeSlicing(4))).toEqual({
       version: 'v1',
       flags: FLAGS_NONE,
-      sharing: { timeSlicing: { renameByDefault: false, failRequestsGreaterThanOne: false, resources: [{ name: 'nvidia.com/gpu', replicas: 4 }] } },
+      sharing: { timeSlicing: { renameByDefault: true, failRequestsGreaterThanOne: false, resources: [{ name: 'nvidia.com/gpu', replicas: 4 }] } },
     });
   });
 
@@ -42,17 +42,23 @@ describe('devicePluginConfig', () => {
     expect(devicePluginConfig(GpuSharing.mps(2))).toEqual({
       version: 'v1',
       flags: FLAGS_NONE,
-      sharing: { mps: { renameByDefault: false, failRequestsGreaterThanOne: true, resources: [{ name: 'nvidia.com/gpu', replicas: 2 }] } },
+      sharing: { mps: { renameByDefault: true, failRequestsGreaterThanOne: true, resources: [{ name: 'nvidia.com/gpu', replicas: 2 }] } },
     });
   });
 
   test('an MPS pool keeps failRequestsGreaterThanOne false when asked to', () => {
     const config = devicePluginConfig(GpuSharing.mps(3, { failRequestsGreaterThanOne: false }));
-    expect(config.sharing).toEqual({ mps: { renameByDefault: false, failRequestsGreaterThanOne: false, resources: [{ name: 'nvidia.com/gpu', replicas: 3 }] } });
+    expect(config.sharing).toEqual({ mps: { renameByDefault: true, failRequestsGreaterThanOne: false, resources: [{ name: 'nvidia.com/gpu', replicas: 3 }] } });
   });
 
-  test('a uniform MIG layout gets migStrategy single and no sharing block', () => {
-    expect(devicePluginConfig(GpuSharing.mig(MigLayout.uniform('1g.10gb')))).toEqual({ version: 'v1', flags: { ...FLAGS_NONE, migStrategy: 'single' } });
+  test('a uniform MIG layout gets migStrategy mixed too (single would advertise MIG instances as nvidia.com/gpu) and no sharing block', () => {
+    expect(devicePluginConfig(GpuSharing.mig(MigLayout.uniform('1g.10gb')))).toEqual({ version: 'v1', flags: { ...FLAGS_NONE, migStrategy: 'mixed' } });
+  });
+
+  test('shared GPUs are renamed nvidia.com/gpu.shared unless a pool turns it off', () => {
+    expect(devicePluginConfig(GpuSharing.timeSlicing(4, { renameByDefault: false })).sharing).toEqual({
+      timeSlicing: { renameByDefault: false, failRequestsGreaterThanOne: false, resources: [{ name: 'nvidia.com/gpu', replicas: 4 }] },
+    });
   });
 
   test('a mixed MIG layout gets migStrategy mixed and no sharing block', () => {
@@ -91,7 +97,7 @@ describe('devicePluginConfigYaml', () => {
       '    deviceIDStrategy: uuid',
       'sharing:',
       '  timeSlicing:',
-      '    renameByDefault: false',
+      '    renameByDefault: true',
       '    failRequestsGreaterThanOne: false',
       '    resources:',
       '      - name: nvidia.com/gpu',

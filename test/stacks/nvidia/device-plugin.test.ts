@@ -67,7 +67,7 @@ describe('NvidiaDevicePlugin ConfigMap', () => {
   test('a MIG pool config carries its MIG strategy', () => {
     const { out } = synthPlugin({ configs: [{ name: 'mig-1g', sharing: GpuSharing.mig(MigLayout.uniform('1g.10gb')) }] });
     const data = onlyResource(out, 'kubernetes_config_map_v1').data;
-    expect(parse(data['mig-1g']).flags.migStrategy).toBe('single');
+    expect(parse(data['mig-1g']).flags.migStrategy).toBe('mixed');
   });
 });
 
