@@ -6,6 +6,7 @@ import type { NodePool } from './node-pool';
 import type { PowerFeed } from './power-feed';
 import type { Rack } from './rack';
 import type { Server } from './server';
+import { imageRegistryProblems, NvidiaSoftware, nvidiaSoftwareProblems } from './nvidia-software';
 import { enclosing, problem, PropChecker, uniqueIdCheck } from './violations';
 
 export interface SiteProps {
@@ -21,6 +22,10 @@ export interface SiteProps {
   readonly displayName?: string;
   /** Context in the kubeconfig that reaches this site's cluster. @default the site's id */
   readonly kubeContext?: string;
+  /** How the site runs its NVIDIA software. @default the fleet's `nvidiaSoftware` */
+  readonly nvidiaSoftware?: NvidiaSoftware;
+  /** Registry mirror the site pulls every image through. @default the fleet's `imageRegistry` */
+  readonly imageRegistry?: string;
 }
 
 export class Site extends Construct {
@@ -36,6 +41,9 @@ export class Site extends Construct {
   public readonly pue: number;
   public readonly displayName: string;
   public readonly kubeContext: string;
+  public readonly nvidiaSoftware: NvidiaSoftware;
+  /** The mirror images are pulled through, if any. */
+  public readonly imageRegistry?: string;
   private readonly _feeds: PowerFeed[] = [];
   private readonly _racks: Rack[] = [];
   private readonly _pools: NodePool[] = [];
@@ -56,6 +64,11 @@ export class Site extends Construct {
     }
     check.positive('utilityCapacityMw', props.utilityCapacityMw);
     check.check(Number.isFinite(props.pue) && props.pue >= 1 && props.pue <= 3, 'pue is out of range', props.pue, 'a number from 1 to 3');
+    if (props.nvidiaSoftware !== undefined) {
+      const ok = check.check(props.nvidiaSoftware instanceof NvidiaSoftware, 'nvidiaSoftware must be an NvidiaSoftware', props.nvidiaSoftware, 'NvidiaSoftware.gpuOperator() or NvidiaSoftware.standalone({...})');
+      if (ok) nvidiaSoftwareProblems(props.nvidiaSoftware).forEach((m) => check.add(m));
+    }
+    if (props.imageRegistry !== undefined) imageRegistryProblems(props.imageRegistry).forEach((m) => check.add(m));
     check.throwIfAny();
     super(scope, id);
     this.fleet = scope;
@@ -65,6 +78,8 @@ export class Site extends Construct {
     this.pue = props.pue;
     this.displayName = props.displayName ?? id;
     this.kubeContext = props.kubeContext ?? id;
+    this.nvidiaSoftware = props.nvidiaSoftware ?? scope.nvidiaSoftware;
+    this.imageRegistry = props.imageRegistry ?? scope.imageRegistry;
     this.node.addValidation({ validate: () => this.problems() });
   }
 
