@@ -140,7 +140,7 @@ describe('NvidiaDevicePlugin DaemonSet', () => {
   test('tolerates the GPU taint, runs as system-node-critical and rolls updates', () => {
     const ds = daemonSets(synthPlugin({ configs: POOLS }).out)['nvidia-device-plugin'];
     const pod = ds.spec.template.spec;
-    expect(pod.toleration).toEqual([{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
+    expect(pod.toleration).toEqual([{ key: 'CriticalAddonsOnly', operator: 'Exists' }, { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
     expect(pod.priority_class_name).toBe('system-node-critical');
     expect(ds.spec.strategy).toEqual({ type: 'RollingUpdate' });
     expect(ds.spec.selector.match_labels).toEqual({ 'app.kubernetes.io/name': 'nvidia-device-plugin' });
@@ -220,7 +220,7 @@ describe('NvidiaDevicePlugin MPS', () => {
     expect(ds.spec.selector.match_labels).toEqual({ 'app.kubernetes.io/name': 'nvidia-device-plugin-mps-control-daemon' });
     const pod = ds.spec.template.spec;
     expect(pod.node_selector).toEqual({ 'nvidia.com/mps.capable': 'true' });
-    expect(pod.toleration).toEqual([{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
+    expect(pod.toleration).toEqual([{ key: 'CriticalAddonsOnly', operator: 'Exists' }, { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
     expect(pod.priority_class_name).toBe('system-node-critical');
     expect(pod.init_container.map((c: Json) => c.name)).toEqual(['mps-control-daemon-mounts', 'config-manager-init']);
     expect(pod.container.map((c: Json) => c.name)).toEqual(['config-manager', 'mps-control-daemon-ctr']);
