@@ -315,3 +315,28 @@ describe('NvidiaDevicePlugin validation', () => {
     expect(error.message).toMatch(/^4 violations:/);
   });
 });
+
+describe('NvidiaDevicePlugin beside a CDI runtime', () => {
+  it('runs under the given RuntimeClass and, with a CDI strategy, mounts /var/run/cdi and writes the strategy into every config', () => {
+    const { out } = synthPlugin({ configs: POOLS, runtimeClassName: 'nvidia', deviceListStrategy: 'cdi-cri' });
+    const pod = pluginPod(out);
+    expect(pod.runtime_class_name).toBe('nvidia');
+    expect(mounts(container(pod, 'nvidia-device-plugin-ctr'))).toMatchObject({ 'cdi-root': '/var/run/cdi' });
+    expect(hostPaths(pod)['cdi-root']).toEqual({ path: '/var/run/cdi', type: 'DirectoryOrCreate' });
+    const data = onlyResource(out, 'kubernetes_config_map_v1').data as Record<string, string>;
+    for (const text of Object.values(data)) expect(parse(text).flags.plugin.deviceListStrategy).toBe('cdi-cri');
+  });
+
+  it('mounts no CDI directory and sets no RuntimeClass with envvar and no RuntimeClass given', () => {
+    const pod = pluginPod(synthPlugin({ configs: POOLS }).out);
+    expect(pod.runtime_class_name).toBeUndefined();
+    expect(hostPaths(pod)).not.toHaveProperty('cdi-root');
+  });
+
+  it('pulls its image through a registry mirror and takes the tolerations it is given', () => {
+    const tolerations = [{ key: 'gpu-fleet.io/workload', operator: 'Equal', value: 'inference', effect: 'NoSchedule' }];
+    const pod = pluginPod(synthPlugin({ configs: POOLS, imageRegistry: 'mirror.example.cn/nv', tolerations }).out);
+    expect(container(pod, 'nvidia-device-plugin-ctr').image).toBe('mirror.example.cn/nv/nvcr.io/nvidia/k8s-device-plugin:v0.20.0');
+    expect(pod.toleration).toEqual(tolerations);
+  });
+});
