@@ -3,7 +3,8 @@
  * The domain model lives in its own tree (plain constructs, no cdktf types); stacks read it.
  */
 import { Construct } from 'constructs';
-import { collectViolations, enclosing, FleetValidationError, Violation } from './violations';
+import { imageRegistryProblems, NvidiaSoftware, nvidiaSoftwareProblems } from './nvidia-software';
+import { collectViolations, enclosing, FleetValidationError, PropChecker, Violation } from './violations';
 
 export interface FleetProps {
   /**
@@ -12,6 +13,18 @@ export interface FleetProps {
    * @default '~/.kube/config'
    */
   readonly kubeconfigPath?: string;
+  /**
+   * How sites run their NVIDIA software, unless a site says otherwise.
+   * @default NvidiaSoftware.gpuOperator()
+   */
+  readonly nvidiaSoftware?: NvidiaSoftware;
+  /**
+   * Registry mirror every image the stacks deploy is pulled through, unless a site names its
+   * own: `<imageRegistry>/<the image's full reference>`, e.g.
+   * `registry.example.cn/mirror/nvcr.io/nvidia/k8s-device-plugin:v0.20.0`.
+   * @default none: images are pulled from their upstream registries
+   */
+  readonly imageRegistry?: string;
 }
 
 export class Fleet extends Construct {
@@ -22,12 +35,23 @@ export class Fleet extends Construct {
 
   public readonly name: string;
   public readonly kubeconfigPath: string;
+  public readonly nvidiaSoftware: NvidiaSoftware;
+  public readonly imageRegistry?: string;
 
   /** @param name the fleet's name (used in reports); the tree's root has an empty id. */
   constructor(name: string, props: FleetProps = {}) {
+    const check = new PropChecker(`fleet ${name}`);
+    const software = props.nvidiaSoftware ?? NvidiaSoftware.gpuOperator();
+    if (check.check(software instanceof NvidiaSoftware, 'nvidiaSoftware must be an NvidiaSoftware', software, 'NvidiaSoftware.gpuOperator() or NvidiaSoftware.standalone({...})')) {
+      nvidiaSoftwareProblems(software).forEach((m) => check.add(m));
+    }
+    if (props.imageRegistry !== undefined) imageRegistryProblems(props.imageRegistry).forEach((m) => check.add(m));
+    check.throwIfAny();
     super(undefined as unknown as Construct, '');
     this.name = name;
     this.kubeconfigPath = props.kubeconfigPath ?? '~/.kube/config';
+    this.nvidiaSoftware = software;
+    this.imageRegistry = props.imageRegistry;
   }
 
   /**

@@ -6,6 +6,7 @@ export * from './gpu-sharing';
 export * from './kubernetes-names';
 export * from './mig-layout';
 export * from './node-pool';
+export * from './nvidia-software';
 export * from './nvlink-domain';
 export * from './power-feed';
 export * from './rack';

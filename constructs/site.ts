@@ -7,6 +7,7 @@ import type { PowerFeed } from './power-feed';
 import type { Rack } from './rack';
 import type { Server } from './server';
 import { platformNames } from './catalog/platforms';
+import { imageRegistryProblems, NvidiaSoftware, nvidiaSoftwareProblems } from './nvidia-software';
 import { enclosing, problem, PropChecker, summarise, uniqueIdCheck } from './violations';
 
 export interface SiteProps {
@@ -27,6 +28,10 @@ export interface SiteProps {
   readonly displayName?: string;
   /** Context in the kubeconfig that reaches this site's cluster. @default the site's id */
   readonly kubeContext?: string;
+  /** How the site runs its NVIDIA software. @default the fleet's `nvidiaSoftware` */
+  readonly nvidiaSoftware?: NvidiaSoftware;
+  /** Registry mirror the site pulls every image through. @default the fleet's `imageRegistry` */
+  readonly imageRegistry?: string;
 }
 
 /** The PUE a site is planned with when it states none (see `SiteProps.pue`). */
@@ -45,6 +50,9 @@ export class Site extends Construct {
   public readonly pue: number;
   public readonly displayName: string;
   public readonly kubeContext: string;
+  public readonly nvidiaSoftware: NvidiaSoftware;
+  /** The mirror images are pulled through, if any. */
+  public readonly imageRegistry?: string;
   private readonly _feeds: PowerFeed[] = [];
   private readonly _racks: Rack[] = [];
   private readonly _pools: NodePool[] = [];
@@ -66,6 +74,13 @@ export class Site extends Construct {
     const capacityOk = check.positive('utilityCapacityMw', props.utilityCapacityMw);
     const pue = props.pue ?? DEFAULT_PUE;
     const pueOk = check.check(typeof pue === 'number' && Number.isFinite(pue) && pue >= 1 && pue <= 3, 'pue is out of range', pue, 'a number from 1 to 3');
+    let softwareOk = true;
+    if (props.nvidiaSoftware !== undefined) {
+      softwareOk = check.check(props.nvidiaSoftware instanceof NvidiaSoftware, 'nvidiaSoftware must be an NvidiaSoftware', props.nvidiaSoftware, 'NvidiaSoftware.gpuOperator() or NvidiaSoftware.standalone({...})');
+      if (softwareOk) nvidiaSoftwareProblems(props.nvidiaSoftware).forEach((m) => check.add(m));
+    }
+    const registryProblems = props.imageRegistry === undefined ? [] : imageRegistryProblems(props.imageRegistry);
+    registryProblems.forEach((m) => check.add(m));
     check.defer();
     super(scope, id);
     this.fleet = scope;
@@ -76,6 +91,9 @@ export class Site extends Construct {
     this.pue = pueOk ? pue : DEFAULT_PUE;
     this.displayName = props.displayName ?? id;
     this.kubeContext = props.kubeContext ?? id;
+    // Stand-ins for bad values (the problems are recorded): the fleet's choice.
+    this.nvidiaSoftware = (softwareOk && props.nvidiaSoftware) || scope.nvidiaSoftware;
+    this.imageRegistry = registryProblems.length === 0 ? (props.imageRegistry ?? scope.imageRegistry) : scope.imageRegistry;
     this.node.addValidation({ validate: () => this.problems() });
   }
 

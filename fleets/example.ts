@@ -3,7 +3,9 @@
  *
  * - `hami-nvl01`: 16 GB200 NVL72 racks (1,152 GPUs) in two SuperPOD scalable units of 8 racks
  *   (the blocks `su-01`, `su-02`), every rack one NVLink domain; two pools, each with its
- *   ComputeDomain for multi-node NVLink.
+ *   ComputeDomain for multi-node NVLink. Its trays run DGX OS, with the driver and container
+ *   toolkit on the host: the site runs the device plugin standalone (RuntimeClass `nvidia`,
+ *   CDI devices through the CRI), not the GPU Operator the rest of the fleet uses.
  * - `wuhu-cm01`: Huawei Ascend: one CloudMatrix 384 supernode (48 servers of 8 x 910C over 12
  *   compute and 4 network racks, one block) and 32 Atlas 800T A2 servers of 8 x 910B.
  * - `qingyang-h20-01`: an air-cooled HGX H20 site from the ordinary site design, with a
@@ -18,6 +20,7 @@ import { Cooling } from '../constructs/cooling';
 import { Fleet } from '../constructs/fleet';
 import { GpuSharing } from '../constructs/gpu-sharing';
 import { NodePool } from '../constructs/node-pool';
+import { NvidiaSoftware } from '../constructs/nvidia-software';
 import { Site } from '../constructs/site';
 import { Taint } from '../constructs/taint';
 import { findPool, Tenant } from '../constructs/tenant';
@@ -43,6 +46,7 @@ function nvl72Site(fleet: Fleet): Site {
     zone: 'hami-yiwu',
     utilityCapacityMw: 3,
     pue: 1.15,
+    nvidiaSoftware: NvidiaSoftware.standalone({ runtimeClassName: 'nvidia', deviceListStrategy: 'cdi-cri' }),
   });
   const servers = addNvl72Racks(site, { racks: 16, racksPerRow: 2, feed: { voltageV: 415, amperageA: 630 }, coolingKw: 140 });
   // Racks 1-12 (two blocks' worth of training), racks 13-16 for inference serving.

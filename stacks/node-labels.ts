@@ -106,8 +106,9 @@ function labelTemplate(pool: NodePool, server: Server): Record<string, string> {
     const layout = pool.sharing.migLayout;
     if (layout) labels[LABEL.migConfig] = layout.name;
     // The MPS control daemon runs only on nodes labelled MPS-capable. GPU Feature Discovery
-    // would set this label from the node's config; we do not deploy GFD, so the fleet does.
-    if (pool.sharing.mode === 'mps') labels[LABEL.mpsCapable] = 'true';
+    // sets this label from the node's config where it runs (under the GPU Operator), and two
+    // managers would fight over it; only a standalone site, without GFD, sets it itself.
+    if (pool.sharing.mode === 'mps' && !pool.site.nvidiaSoftware.featureDiscovery) labels[LABEL.mpsCapable] = 'true';
   } else if (model.vendor === 'huawei') {
     labels[LABEL.accelerator] = ASCEND910_ACCELERATOR;
     if (server.platform.acceleratorType) labels[LABEL.acceleratorType] = server.platform.acceleratorType;

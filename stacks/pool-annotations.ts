@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import type { NodePool } from '../constructs/node-pool';
 import { nodeAnnotations } from './node-labels';
 import type { NodeInventory } from './node-inventory';
-import { forEachNode } from './pool-nodes';
+import { FIELD_MANAGERS, forEachNode } from './pool-nodes';
 
 export interface PoolAnnotationsProps {
   readonly pool: NodePool;
@@ -35,6 +35,6 @@ export class PoolAnnotations extends Construct {
     }
     const { variableName, each } = props.inventory.forEachPoolNode('node_annotations', pool, `Node annotations of pool ${pool.node.id}: node name -> annotations`, nodes);
     this.variableName = variableName;
-    this.annotations = new Annotations(this, 'node-annotations', { ...forEachNode(each), annotations: each.value });
+    this.annotations = new Annotations(this, 'node-annotations', { ...forEachNode(each, FIELD_MANAGERS.nodeAnnotations), annotations: each.value });
   }
 }

@@ -109,7 +109,8 @@ export function measureSynth(build: () => Fleet): SynthMeasurement {
 
     const files = listFiles(outdir);
     const written = files.map((rel) => ({ rel, text: fs.readFileSync(path.join(outdir, rel), 'utf8') }));
-    const objects = written.map(({ rel, text }) => ({ rel, value: JSON.parse(text) as unknown, newline: text.endsWith('\n') }));
+    // JSON files are re-serialized for the floor; other files (Helm values) are written as they are.
+    const objects = written.map(({ rel, text }) => ({ rel, value: rel.endsWith('.json') ? (JSON.parse(text) as unknown) : text, newline: text.endsWith('\n') }));
     const floorDir = path.join(work, 'floor');
     const t3 = now();
     let floorBytes = 0;
@@ -118,7 +119,7 @@ export function measureSynth(build: () => Fleet): SynthMeasurement {
       const start = now();
       const file = path.join(floorDir, rel);
       fs.mkdirSync(path.dirname(file), { recursive: true });
-      const text = JSON.stringify(value, null, 2) + (newline ? '\n' : '');
+      const text = typeof value === 'string' ? value : JSON.stringify(value, null, 2) + (newline ? '\n' : '');
       fs.writeFileSync(file, text);
       if (path.basename(rel) === INVENTORY_FILE) floorInventoryMs += now() - start;
       floorBytes += Buffer.byteLength(text);

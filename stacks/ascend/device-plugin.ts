@@ -7,8 +7,11 @@
  * `superPodID`); see domain.md s7.
  *
  * Differences from the upstream manifest, on purpose:
- * - the image is pinned to the release tag the plugin's build script defaults to (v6.0.0)
- *   and pulled IfNotPresent, not `Never`, so a registry mirror can serve it;
+ * - the image is fully qualified (Huawei's AscendHub registry, see ../images.ts), pinned to
+ *   the release tag the plugin's build script defaults to (v6.0.0) and pulled IfNotPresent,
+ *   not `Never`, so a registry mirror can serve it;
+ * - it tolerates every taint of the Ascend pools it serves, plus CriticalAddonsOnly (upstream
+ *   tolerates `huawei.com/Ascend910` only);
  * - no `-useAscendDocker` flag (recent plugins read the Ascend Docker runtime from the
  *   environment and no longer define it; an unknown flag stops the plugin), and
  *   `-volcanoType=false`: the fleet schedules with Kueue, not Volcano;
@@ -23,12 +26,14 @@ import { Construct } from 'constructs';
 import { ASCEND910_RESOURCE } from '../../constructs/catalog/gpu-models';
 import { dns1123LabelProblems } from '../../constructs/kubernetes-names';
 import { PropChecker } from '../../constructs/violations';
+import { CRITICAL_ADDONS_ONLY, PodToleration } from '../agent-tolerations';
+import { IMAGES, imageReference } from '../images';
 import { ASCEND910_ACCELERATOR, LABEL } from '../node-labels';
 
 const NAME = 'ascend-device-plugin';
 const DEFAULT_NAMESPACE = 'kube-system';
-/** The build script's default version (build/build.sh build_version). */
-const DEFAULT_IMAGE = 'ascend-k8sdeviceplugin:v6.0.0';
+/** Upstream's one toleration (ascendplugin-910.yaml). */
+export const ASCEND_TOLERATION: PodToleration = { key: ASCEND910_RESOURCE, operator: 'Exists', effect: 'NoSchedule' };
 const LOG_DIR = '/var/log/mindx-dl/devicePlugin';
 /** The plugin's flags (main.go): the log file, info level, Kueue rather than Volcano. */
 const PLUGIN_ARGS = `device-plugin -volcanoType=false -logFile=${LOG_DIR}/devicePlugin.log -logLevel=0`;
@@ -36,8 +41,18 @@ const PLUGIN_ARGS = `device-plugin -volcanoType=false -logFile=${LOG_DIR}/device
 export interface AscendDevicePluginProps {
   /** @default 'kube-system', as upstream */
   readonly namespace?: string;
-  /** Plugin image pinned by tag or digest. @default 'ascend-k8sdeviceplugin:v6.0.0' */
+  /**
+   * Plugin image pinned by tag or digest.
+   * @default 'swr.cn-south-1.myhuaweicloud.com/ascendhub/ascend-k8sdeviceplugin:v6.0.0' (through `imageRegistry` when given)
+   */
   readonly image?: string;
+  /** Registry mirror the default image is pulled through. @default none */
+  readonly imageRegistry?: string;
+  /**
+   * Tolerations of the plugin's pods: every taint of every Ascend pool it serves.
+   * @default CriticalAddonsOnly and `huawei.com/Ascend910` (Exists, NoSchedule)
+   */
+  readonly tolerations?: readonly PodToleration[];
 }
 
 function labels(): Record<string, string> {
@@ -55,17 +70,19 @@ export class AscendDevicePlugin extends Construct {
   public readonly clusterRole: ClusterRoleV1;
   public readonly clusterRoleBinding: ClusterRoleBindingV1;
   public readonly daemonSet: DaemonSetV1;
+  public readonly tolerations: readonly PodToleration[];
 
   constructor(scope: Construct, id: string, props: AscendDevicePluginProps = {}) {
     super(scope, id);
     const namespace = props.namespace ?? DEFAULT_NAMESPACE;
-    const image = props.image ?? DEFAULT_IMAGE;
+    const image = props.image ?? imageReference(IMAGES.ascendDevicePlugin, props.imageRegistry);
     const check = new PropChecker(this.node.path);
     dns1123LabelProblems('Ascend device plugin namespace', namespace).forEach((m) => check.add(m));
     const tag = image.includes('@') ? undefined : image.slice(image.lastIndexOf('/') + 1).split(':')[1];
     check.check(image.includes('@sha256:') || (tag !== undefined && tag !== '' && tag !== 'latest'), 'device plugin image must be pinned', image, '<repository>:<tag other than latest> or <repository>@sha256:<digest>');
     check.throwIfAny();
     this.namespace = namespace;
+    this.tolerations = props.tolerations ?? [CRITICAL_ADDONS_ONLY, ASCEND_TOLERATION];
 
     this.serviceAccount = new ServiceAccountV1(this, 'service-account', { metadata: { name: NAME, namespace, labels: labels() } });
     // The rules of the upstream ClusterRole: the plugin records allocations on pods, patches
@@ -100,10 +117,7 @@ export class AscendDevicePlugin extends Construct {
             serviceAccountName: NAME,
             priorityClassName: 'system-node-critical',
             nodeSelector: { [LABEL.accelerator]: ASCEND910_ACCELERATOR },
-            toleration: [
-              { key: 'CriticalAddonsOnly', operator: 'Exists' },
-              { key: ASCEND910_RESOURCE, operator: 'Exists', effect: 'NoSchedule' },
-            ],
+            toleration: this.tolerations.map((t) => ({ ...t })),
             container: [
               {
                 name: 'device-plugin',

@@ -21,7 +21,7 @@ export interface DevicePluginFlags {
   readonly failOnInitError: boolean;
   readonly plugin: {
     readonly passDeviceSpecs: boolean;
-    readonly deviceListStrategy: DeviceListStrategy;
+    readonly deviceListStrategy: DeviceListStrategy | readonly DeviceListStrategy[];
     readonly deviceIDStrategy: DeviceIdStrategy;
   };
 }
@@ -62,12 +62,15 @@ export const GPU_RESOURCE = 'nvidia.com/gpu';
  *   true for MPS, because the plugin forces (older releases) or defaults (newer) it to true
  *   for MPS whatever the file says.
  * - MIG: migStrategy single (uniform layout) or mixed, no sharing block.
+ *
+ * `deviceListStrategy` is how the plugin hands devices to the runtime (`envvar` unless the
+ * site says otherwise; the GPU Operator's own plugin uses `[cdi-annotations, cdi-cri]`).
  */
-export function devicePluginConfig(sharing: GpuSharing): DevicePluginConfig {
+export function devicePluginConfig(sharing: GpuSharing, deviceListStrategy: DeviceListStrategy | readonly DeviceListStrategy[] = 'envvar'): DevicePluginConfig {
   const flags: DevicePluginFlags = {
     migStrategy: sharing.migStrategy,
     failOnInitError: true,
-    plugin: { passDeviceSpecs: false, deviceListStrategy: 'envvar', deviceIDStrategy: 'uuid' },
+    plugin: { passDeviceSpecs: false, deviceListStrategy, deviceIDStrategy: 'uuid' },
   };
   switch (sharing.mode) {
     case 'time-slicing':

@@ -25,8 +25,11 @@ import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import { Construct } from 'constructs';
 import { GpuSharing } from '../../constructs/gpu-sharing';
-import { dns1123LabelProblems, labelValueProblems } from '../../constructs/kubernetes-names';
+import { dns1123LabelProblems, dns1123SubdomainProblems, labelValueProblems } from '../../constructs/kubernetes-names';
+import type { DeviceListStrategy } from '../../constructs/nvidia-software';
 import { problem, PropChecker } from '../../constructs/violations';
+import { CRITICAL_ADDONS_ONLY, PodToleration } from '../agent-tolerations';
+import { IMAGES, imageReference } from '../images';
 import { DevicePluginConfig, devicePluginConfig, devicePluginConfigProblems, devicePluginConfigYaml, usesMig, usesMps } from './device-plugin-config';
 
 /** Node label whose value names the config (the ConfigMap key) a node's plugin uses. */
@@ -42,10 +45,15 @@ export const MPS_ROOT = '/run/nvidia/mps';
 export const DEFAULT_CONFIG_NAME = 'default';
 
 const DEFAULT_NAMESPACE = 'nvidia-device-plugin';
-const DEFAULT_IMAGE = 'nvcr.io/nvidia/k8s-device-plugin:v0.20.0';
 const NAME = 'nvidia-device-plugin';
 const MPS_DAEMON_NAME = `${NAME}-mps-control-daemon`;
-const CONFIG_MAP_NAME = `${NAME}-configs`;
+/** Name of the ConfigMap with one plugin config per pool (also what the GPU Operator's devicePlugin.config.name names). */
+export const DEVICE_PLUGIN_CONFIG_MAP_NAME = `${NAME}-configs`;
+const CONFIG_MAP_NAME = DEVICE_PLUGIN_CONFIG_MAP_NAME;
+/** Where CDI specs live on the host; the plugin writes its specs there with a CDI strategy (chart volume cdi-root). */
+export const CDI_ROOT = '/var/run/cdi';
+/** The upstream static manifest's toleration (deployments/static/nvidia-device-plugin.yml). */
+export const NVIDIA_GPU_TOLERATION: PodToleration = { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' };
 const NODE_READER_NAME = `${NAME}-node-reader`;
 const KUBELET_DEVICE_PLUGINS = '/var/lib/kubelet/device-plugins';
 const CONFIG_SRCDIR = '/available-configs';
@@ -75,9 +83,28 @@ export interface NvidiaDevicePluginProps {
   readonly namespace?: string;
   /**
    * Plugin image, pinned by tag or digest (also runs config-manager and the MPS daemon).
-   * @default 'nvcr.io/nvidia/k8s-device-plugin:v0.20.0'
+   * @default 'nvcr.io/nvidia/k8s-device-plugin:v0.20.0' (through `imageRegistry` when given)
    */
   readonly image?: string;
+  /** Registry mirror the default image is pulled through. @default none */
+  readonly imageRegistry?: string;
+  /**
+   * Tolerations of the plugin and MPS daemon pods: they must cover every taint of every pool
+   * the plugin serves, or the plugin never runs there.
+   * @default CriticalAddonsOnly and `nvidia.com/gpu` (Exists, NoSchedule)
+   */
+  readonly tolerations?: readonly PodToleration[];
+  /**
+   * RuntimeClass of the plugin pods (the one running the nvidia container runtime).
+   * @default none: the runtime's default handler
+   */
+  readonly runtimeClassName?: string;
+  /**
+   * How the plugin hands devices to the runtime, written into every config. CDI strategies
+   * mount /var/run/cdi from the host, where the plugin writes its CDI specs.
+   * @default 'envvar'
+   */
+  readonly deviceListStrategy?: DeviceListStrategy;
   /**
    * Config used by a node whose label is missing; must be one of `configs`.
    * @default 'default': an exclusive config the construct adds (unless `configs` has one named so)
@@ -123,7 +150,7 @@ function pluginSecurityContext(mig: boolean): DaemonSetV1SpecTemplateSpecContain
   return mig ? { capabilities: { drop: ['ALL'], add: ['SYS_ADMIN'] } } : RESTRICTED;
 }
 
-const TOLERATIONS: DaemonSetV1SpecTemplateSpecToleration[] = [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }];
+const DEFAULT_TOLERATIONS: readonly PodToleration[] = [CRITICAL_ADDONS_ONLY, NVIDIA_GPU_TOLERATION];
 
 /** Only nodes that name a config run the plugin. */
 const CONFIG_LABEL_AFFINITY: DaemonSetV1SpecTemplateSpecAffinity = {
@@ -213,7 +240,7 @@ function checksum(data: Readonly<Record<string, string>>): string {
 }
 
 /** Problems of the image reference: it must be pinned to a tag other than latest, or a digest. */
-function imageProblems(image: string): string[] {
+export function imageProblems(image: string): string[] {
   const tag = image.includes('@') ? undefined : image.slice(image.lastIndexOf('/') + 1).split(':')[1];
   const pinned = image.includes('@sha256:') || (tag !== undefined && tag !== '' && tag !== 'latest');
   return pinned ? [] : [problem('device plugin image must be pinned', image, '<repository>:<tag other than latest> or <repository>@sha256:<digest>')];
@@ -243,21 +270,28 @@ export class NvidiaDevicePlugin extends Construct {
   public readonly configNames: readonly string[];
   /** The config a node without the label uses. */
   public readonly defaultConfigName: string;
+  /** Tolerations of the plugin's pods (and the MPS daemon's). */
+  public readonly tolerations: readonly PodToleration[];
 
   constructor(scope: Construct, id: string, props: NvidiaDevicePluginProps) {
     super(scope, id);
     const namespace = props.namespace ?? DEFAULT_NAMESPACE;
-    const image = props.image ?? DEFAULT_IMAGE;
-    const entries = withDefault(props.configs, props.defaultConfig);
-    this.defaultConfigName = props.defaultConfig ?? DEFAULT_CONFIG_NAME;
-    this.configNames = entries.map((e) => e.name);
-    validate(this.node.path, namespace, image, entries, this.defaultConfigName);
-
-    const data: Record<string, string> = {};
-    for (const e of entries) data[e.name] = devicePluginConfigYaml(e.config);
-    const mps = entries.some((e) => usesMps(e.config));
-    const mig = entries.some((e) => usesMig(e.config));
+    const image = props.image ?? imageReference(IMAGES.devicePlugin, props.imageRegistry);
+    const strategy = props.deviceListStrategy ?? 'envvar';
+    const check = new PropChecker(this.node.path);
+    dns1123LabelProblems('device plugin namespace', namespace).forEach((m) => check.add(m));
+    imageProblems(image).forEach((m) => check.add(m));
+    if (props.runtimeClassName !== undefined) dns1123SubdomainProblems('runtimeClassName', props.runtimeClassName).forEach((m) => check.add(m));
+    const configs = devicePluginConfigs(check, props.configs, props.defaultConfig, strategy);
+    check.throwIfAny();
+    this.defaultConfigName = configs.defaultConfigName;
+    this.configNames = configs.configNames;
+    this.tolerations = props.tolerations ?? DEFAULT_TOLERATIONS;
+    const { data, mps, mig } = configs;
     const annotations = { 'checksum/config': checksum(data) };
+    const cdi = strategy !== 'envvar';
+    const podRuntime = props.runtimeClassName !== undefined ? { runtimeClassName: props.runtimeClassName } : {};
+    const toleration = this.tolerations.map((t) => ({ ...t })) as DaemonSetV1SpecTemplateSpecToleration[];
 
     this.namespace = new NamespaceV1(this, 'namespace', { metadata: { name: namespace, labels: labels(NAME) } });
     const inNamespace = { namespace, labels: labels(NAME) };
@@ -298,9 +332,10 @@ export class NvidiaDevicePlugin extends Construct {
           spec: {
             serviceAccountName: NAME,
             priorityClassName: 'system-node-critical',
+            ...podRuntime,
             shareProcessNamespace: true,
             affinity: CONFIG_LABEL_AFFINITY,
-            toleration: TOLERATIONS,
+            toleration,
             initContainer: [configManagerContainer('config-manager-init', image, this.defaultConfigName, { oneshot: true })],
             container: [
               configManagerContainer('config-manager', image, this.defaultConfigName, { oneshot: false, processToSignal: PLUGIN_PROCESS }),
@@ -314,6 +349,7 @@ export class NvidiaDevicePlugin extends Construct {
                 volumeMount: [
                   { name: 'kubelet-device-plugins-dir', mountPath: KUBELET_DEVICE_PLUGINS },
                   ...(mps ? MPS_MOUNTS : []),
+                  ...(cdi ? [{ name: 'cdi-root', mountPath: CDI_ROOT }] : []),
                   ...CONFIG_MOUNTS,
                 ],
               },
@@ -321,6 +357,7 @@ export class NvidiaDevicePlugin extends Construct {
             volume: [
               { name: 'kubelet-device-plugins-dir', hostPath: { path: KUBELET_DEVICE_PLUGINS, type: 'Directory' } },
               ...(mps ? mpsVolumes() : []),
+              ...(cdi ? [{ name: 'cdi-root', hostPath: { path: CDI_ROOT, type: 'DirectoryOrCreate' } }] : []),
               ...configVolumes(),
             ],
           },
@@ -330,7 +367,7 @@ export class NvidiaDevicePlugin extends Construct {
     });
 
     if (mps) {
-      this.mpsControlDaemon = this.renderMpsControlDaemon(image, inNamespace, annotations, mig, props.mpsHostPid ?? true, prerequisites);
+      this.mpsControlDaemon = this.renderMpsControlDaemon(image, inNamespace, annotations, mig, props.mpsHostPid ?? true, prerequisites, { ...podRuntime, toleration });
     }
   }
 
@@ -342,6 +379,7 @@ export class NvidiaDevicePlugin extends Construct {
     mig: boolean,
     hostPid: boolean,
     prerequisites: ReadonlyArray<ConfigMapV1 | ServiceAccountV1 | ClusterRoleBindingV1>,
+    placement: { runtimeClassName?: string; toleration: DaemonSetV1SpecTemplateSpecToleration[] },
   ): DaemonSetV1 {
     return new DaemonSetV1(this, 'mps-control-daemon', {
       metadata: { name: MPS_DAEMON_NAME, ...inNamespace, labels: labels(MPS_DAEMON_NAME) },
@@ -355,9 +393,9 @@ export class NvidiaDevicePlugin extends Construct {
             priorityClassName: 'system-node-critical',
             // Kubernetes refuses hostPID together with shareProcessNamespace.
             ...(hostPid ? { hostPid: true } : { shareProcessNamespace: true }),
+            ...placement,
             nodeSelector: { [MPS_CAPABLE_LABEL]: 'true' },
             affinity: CONFIG_LABEL_AFFINITY,
-            toleration: TOLERATIONS,
             initContainer: [
               {
                 // Mounts a tmpfs at <mps root>/shm; Bidirectional so the host and the plugin see it.
@@ -396,19 +434,33 @@ export class NvidiaDevicePlugin extends Construct {
   }
 }
 
-/** The configs as given, plus an exclusive `default` when no default is named and none is given. */
-function withDefault(configs: ReadonlyArray<NamedDevicePluginConfig>, defaultConfig: string | undefined): PluginConfigEntry[] {
-  const entries = configs.map((c) => ({ name: c.name, config: devicePluginConfig(c.sharing) }));
-  if (defaultConfig === undefined && !configs.some((c) => c.name === DEFAULT_CONFIG_NAME)) {
-    entries.push({ name: DEFAULT_CONFIG_NAME, config: devicePluginConfig(GpuSharing.exclusive()) });
-  }
-  return entries;
+/** The plugin configs of a site, ready for a ConfigMap: one YAML file per config name. */
+export interface DevicePluginConfigs {
+  readonly data: Record<string, string>;
+  readonly configNames: readonly string[];
+  readonly defaultConfigName: string;
+  /** Some config shares GPUs through MPS. */
+  readonly mps: boolean;
+  /** Some config exposes MIG devices. */
+  readonly mig: boolean;
 }
 
-function validate(path: string, namespace: string, image: string, entries: readonly PluginConfigEntry[], defaultConfig: string): void {
-  const check = new PropChecker(path);
-  dns1123LabelProblems('device plugin namespace', namespace).forEach((m) => check.add(m));
-  imageProblems(image).forEach((m) => check.add(m));
+/**
+ * The configs as given, plus an exclusive `default` when no default is named and none is given,
+ * rendered with `strategy`; every problem of them goes to `check`. Shared by the standalone
+ * plugin and the GPU Operator's ConfigMap.
+ */
+export function devicePluginConfigs(
+  check: PropChecker,
+  configs: ReadonlyArray<NamedDevicePluginConfig>,
+  defaultConfig: string | undefined,
+  strategy: DeviceListStrategy | readonly DeviceListStrategy[],
+): DevicePluginConfigs {
+  const entries: PluginConfigEntry[] = configs.map((c) => ({ name: c.name, config: devicePluginConfig(c.sharing, strategy) }));
+  if (defaultConfig === undefined && !configs.some((c) => c.name === DEFAULT_CONFIG_NAME)) {
+    entries.push({ name: DEFAULT_CONFIG_NAME, config: devicePluginConfig(GpuSharing.exclusive(), strategy) });
+  }
+  const defaultConfigName = defaultConfig ?? DEFAULT_CONFIG_NAME;
   const seen = new Set<string>();
   for (const { name, config } of entries) {
     // A config name is a ConfigMap key and a label value; label values are the narrower rule.
@@ -418,6 +470,14 @@ function validate(path: string, namespace: string, image: string, entries: reado
     seen.add(name);
     devicePluginConfigProblems(config).forEach((m) => check.add(`device plugin config ${JSON.stringify(name)}: ${m}`));
   }
-  check.check(seen.has(defaultConfig), 'device plugin default config is not one of the configs', defaultConfig, `one of ${[...seen].join(', ')}`);
-  check.throwIfAny();
+  check.check(seen.has(defaultConfigName), 'device plugin default config is not one of the configs', defaultConfigName, `one of ${[...seen].join(', ')}`);
+  const data: Record<string, string> = {};
+  for (const e of entries) data[e.name] = devicePluginConfigYaml(e.config);
+  return {
+    data,
+    configNames: entries.map((e) => e.name),
+    defaultConfigName,
+    mps: entries.some((e) => usesMps(e.config)),
+    mig: entries.some((e) => usesMig(e.config)),
+  };
 }

@@ -140,4 +140,26 @@ describe('the example fleet site stacks', () => {
       [['supernode', 384], ['npu-910b', 256]],
     ]);
   });
+
+  it('runs the NVL72 site standalone: the stack deploys the plugin with RuntimeClass nvidia and CDI through the CRI, no ClusterPolicy', () => {
+    const tf = synthesized.get('hami-nvl01')!;
+    expect(byName.get('hami-nvl01')!.site.nvidiaSoftware.mode).toBe('standalone');
+    expect(manifests('hami-nvl01', 'ClusterPolicy')).toEqual([]);
+    const [ds] = Object.values(resourcesOf(tf, 'kubernetes_daemon_set_v1'));
+    const pod = ds.spec.template.spec;
+    expect(pod.runtime_class_name).toBe('nvidia');
+    const plugin = pod.container.find((c: TfJson) => c.name === 'nvidia-device-plugin-ctr');
+    expect(plugin.volume_mount).toContainEqual({ name: 'cdi-root', mount_path: '/var/run/cdi' });
+    expect(pod.volume).toContainEqual({ name: 'cdi-root', host_path: { path: '/var/run/cdi', type: 'DirectoryOrCreate' } });
+    const cm = Object.values(resourcesOf(tf, 'kubernetes_config_map_v1')).find((r) => r.metadata.name === 'nvidia-device-plugin-configs')!;
+    expect(cm.metadata.namespace).toBe('nvidia-device-plugin');
+    for (const text of Object.values(cm.data) as string[]) expect(text).toContain('deviceListStrategy: cdi-cri');
+  });
+
+  it('runs the other NVIDIA site under the GPU Operator, and pulls the Ascend plugin from a registry, not Docker Hub', () => {
+    expect(manifests('qingyang-h20-01', 'ClusterPolicy')).toHaveLength(1);
+    expect(Object.values(resourcesOf(synthesized.get('qingyang-h20-01')!, 'kubernetes_daemon_set_v1'))).toEqual([]);
+    const [ascend] = Object.values(resourcesOf(synthesized.get('wuhu-cm01')!, 'kubernetes_daemon_set_v1'));
+    expect(ascend.spec.template.spec.container[0].image).toBe('swr.cn-south-1.myhuaweicloud.com/ascendhub/ascend-k8sdeviceplugin:v6.0.0');
+  });
 });

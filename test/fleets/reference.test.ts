@@ -106,7 +106,8 @@ describe('the reference fleet synthesized', () => {
             [LABEL.devicePluginConfig]: pool.configName,
           });
           expect(labels[LABEL.migConfig]).toBe(pool.sharing.migLayout?.name);
-          expect(labels[LABEL.mpsCapable]).toBe(pool.sharing.mode === 'mps' ? 'true' : undefined);
+          // GPU Feature Discovery (run by the GPU Operator) owns nvidia.com/mps.capable.
+          expect(labels[LABEL.mpsCapable]).toBeUndefined();
         }
       }
     }
@@ -139,7 +140,8 @@ describe('the reference fleet synthesized', () => {
         continue;
       }
       expect(maps).toHaveLength(1);
-      expect(maps[0].depends_on).toEqual([expect.stringMatching(/^kubernetes_namespace_v1\./)]);
+      // Where the GPU Operator's mig-manager mounts it from, under a name the Operator does not own.
+      expect(maps[0].metadata).toMatchObject({ name: 'gpu-fleet-mig-parted-config', namespace: 'gpu-operator' });
       const config = YAML.parse(maps[0].data['config.yaml']);
       expect(migPartedConfigProblems(config)).toEqual([]);
       for (const pool of migPools) {
@@ -149,11 +151,27 @@ describe('the reference fleet synthesized', () => {
     }
   });
 
-  it('runs the MPS control daemon only on sites with an MPS pool', () => {
+  it('runs the GPU Operator everywhere: one ClusterPolicy naming the ConfigMaps the stack writes, no DaemonSet of its own', () => {
     for (const site of sites) {
-      const daemonSets = Object.values(resourcesOf(out.readStack(site.node.id), 'kubernetes_daemon_set_v1'));
-      const hasMps = site.pools.some((p) => p.sharing.mode === 'mps');
-      expect(daemonSets).toHaveLength(hasMps ? 2 : 1);
+      const tf = out.readStack(site.node.id);
+      expect(Object.values(resourcesOf(tf, 'kubernetes_daemon_set_v1'))).toHaveLength(0);
+      const policies = Object.values(resourcesOf(tf, 'kubernetes_manifest')).filter((m) => m.manifest.kind === 'ClusterPolicy');
+      expect(policies).toHaveLength(1);
+      const spec = policies[0].manifest.spec;
+      const maps = Object.values(resourcesOf(tf, 'kubernetes_config_map_v1'));
+      const pluginMap = maps.find((m) => m.metadata.name === spec.devicePlugin.config.name)!;
+      expect(pluginMap.metadata.namespace).toBe('gpu-operator');
+      expect(Object.keys(pluginMap.data)).toContain(spec.devicePlugin.config.default);
+      const hasMig = site.pools.some((p) => p.sharing.migLayout);
+      if (hasMig) {
+        const migMap = maps.find((m) => m.metadata.name === spec.migManager.config.name)!;
+        expect(migMap.metadata.namespace).toBe('gpu-operator');
+        expect(Object.keys(migMap.data)).toEqual(['config.yaml']);
+        expect(spec.migManager.config.name).not.toBe('default-mig-parted-config');
+      } else {
+        expect(spec.migManager.config).toBeUndefined();
+      }
+      expect(fs.existsSync(path.join(out.outdir, 'stacks', site.node.id, 'gpu-operator-values.yaml'))).toBe(true);
     }
   });
 

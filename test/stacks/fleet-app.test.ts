@@ -191,9 +191,11 @@ describe('synthesizeFleet', () => {
       'stacks/',
       'stacks/lab-01/',
       'stacks/lab-01/cdk.tf.json',
+      'stacks/lab-01/gpu-operator-values.yaml',
       'stacks/lab-01/nodes.auto.tfvars.json',
       'stacks/lab-02/',
       'stacks/lab-02/cdk.tf.json',
+      'stacks/lab-02/gpu-operator-values.yaml',
       'stacks/lab-02/nodes.auto.tfvars.json',
     ]);
     expect(tree(b.outdir)).toEqual(treeA);

@@ -1,3 +1,4 @@
+import { NvidiaSoftware } from '../../constructs/nvidia-software';
 import { Fleet } from '../../constructs/fleet';
 import { GpuSharing } from '../../constructs/gpu-sharing';
 import { NodePool } from '../../constructs/node-pool';
@@ -64,11 +65,19 @@ describe('nodeLabels', () => {
     }
   });
 
-  it('keeps MIG and MPS labels to NVIDIA pools', () => {
-    const t = tinySite();
+  it('labels MPS nodes MPS-capable on a standalone site, where no GPU Feature Discovery does', () => {
+    const t = tinySite({ site: { nvidiaSoftware: NvidiaSoftware.standalone() } });
     const s = hgx(t.rack, 1);
     const pool = new NodePool(t.site, 'serving', { servers: [s], sharing: GpuSharing.mps(2) });
     expect(nodeLabels(pool, s)).toMatchObject({ 'nvidia.com/device-plugin.config': 'serving', 'nvidia.com/mps.capable': 'true' });
+  });
+
+  it('leaves nvidia.com/mps.capable to GPU Feature Discovery on a GPU Operator site', () => {
+    const t = tinySite();
+    const s = hgx(t.rack, 1);
+    const pool = new NodePool(t.site, 'serving', { servers: [s], sharing: GpuSharing.mps(2) });
+    expect(nodeLabels(pool, s)['nvidia.com/device-plugin.config']).toBe('serving');
+    expect(nodeLabels(pool, s)).not.toHaveProperty('nvidia.com/mps.capable');
   });
 });
 

@@ -47,11 +47,14 @@ function mixedSite(withSupernode = false) {
 describe('SiteStack with NVL72, HGX and Ascend pools', () => {
   const { site, pools, stack, tf } = mixedSite(true);
 
-  it('runs NVIDIA device plugin configs for the NVIDIA pools only, and the Ascend plugin beside it', () => {
+  it("gives the GPU Operator device plugin configs for the NVIDIA pools only, and runs the Ascend plugin beside it", () => {
     const cm = Object.values(resourcesOf(tf, 'kubernetes_config_map_v1')).find((r) => r.metadata.name === 'nvidia-device-plugin-configs')!;
+    expect(cm.metadata.namespace).toBe('gpu-operator');
     expect(Object.keys(cm.data).sort()).toEqual(['default', 'h100', 'nvl72']);
     const daemonSets = Object.values(resourcesOf(tf, 'kubernetes_daemon_set_v1')).map((d) => d.metadata.name);
-    expect(daemonSets.sort()).toEqual(['ascend-device-plugin', 'nvidia-device-plugin']);
+    expect(daemonSets.sort()).toEqual(['ascend-device-plugin']);
+    const policy = Object.values(resourcesOf(tf, 'kubernetes_manifest')).find((m) => m.manifest.kind === 'ClusterPolicy')!;
+    expect(policy.manifest.spec.devicePlugin.config).toEqual({ name: 'nvidia-device-plugin-configs', default: 'default' });
     // NVIDIA's DaemonSet needs the config label, which Ascend nodes do not carry.
     for (const host of Object.keys(stack.inventory.variables.nodes_npu)) {
       expect(stack.inventory.variables.nodes_npu[host]).not.toHaveProperty('nvidia.com/device-plugin.config');
@@ -95,7 +98,7 @@ describe('SiteStack with NVL72, HGX and Ascend pools', () => {
   it('annotates supernode members with their superPodID through a for_each resource', () => {
     const annotations = Object.values(resourcesOf(tf, 'kubernetes_annotations'));
     expect(annotations).toHaveLength(1);
-    expect(annotations[0]).toMatchObject({ for_each: '${var.node_annotations_supernode}', kind: 'Node', annotations: '${each.value}', field_manager: 'gpu-fleet' });
+    expect(annotations[0]).toMatchObject({ for_each: '${var.node_annotations_supernode}', kind: 'Node', annotations: '${each.value}', field_manager: 'gpu-fleet-annotations' });
     const values = Object.values(stack.inventory.variables.node_annotations_supernode);
     expect(values).toHaveLength(48);
     expect(new Set(values.map((v) => v.superPodID))).toEqual(new Set(['2']));
@@ -115,7 +118,8 @@ describe('SiteStack device plugins per vendor', () => {
 
   it('deploys no Ascend plugin on an NVIDIA-only site', () => {
     const stack = singleVendorSite('hgx-h100');
-    expect(stack.devicePlugin).toBeDefined();
+    expect(stack.gpuOperator).toBeDefined();
+    expect(stack.devicePlugin).toBeUndefined();
     expect(stack.ascendDevicePlugin).toBeUndefined();
     expect(stack.computeDomains).toBeUndefined();
   });
@@ -123,6 +127,7 @@ describe('SiteStack device plugins per vendor', () => {
   it('deploys no NVIDIA plugin on an Ascend-only site', () => {
     const stack = singleVendorSite('atlas-800t-a2');
     expect(stack.devicePlugin).toBeUndefined();
+    expect(stack.gpuOperator).toBeUndefined();
     expect(stack.ascendDevicePlugin).toBeDefined();
     const tf = synthStack(stack);
     // Only the fleet's own namespace, for the default ClusterQueue's LocalQueue: no NVIDIA plugin namespace.

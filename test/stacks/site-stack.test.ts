@@ -23,7 +23,7 @@ describe('SiteStack', () => {
     const labels = Object.values(resourcesOf(tf, 'kubernetes_labels'));
     expect(labels.map((l) => l.for_each).sort()).toEqual(['${var.nodes_inference}', '${var.nodes_notebooks}', '${var.nodes_training}']);
     for (const l of labels) {
-      expect(l).toMatchObject({ api_version: 'v1', kind: 'Node', metadata: { name: '${each.key}' }, labels: '${each.value}', field_manager: 'gpu-fleet' });
+      expect(l).toMatchObject({ api_version: 'v1', kind: 'Node', metadata: { name: '${each.key}' }, labels: '${each.value}', field_manager: 'gpu-fleet-labels', force: true });
     }
     expect(Object.keys(tf.variable).sort()).toEqual(['nodes_inference', 'nodes_notebooks', 'nodes_training']);
     expect(tf.variable.nodes_training.type).toBe('map(map(string))');
@@ -35,6 +35,8 @@ describe('SiteStack', () => {
     const taints = Object.values(resourcesOf(tf, 'kubernetes_node_taint'));
     expect(taints).toHaveLength(1);
     expect(taints[0].for_each).toBe('${var.nodes_training}');
+    // Own field manager, never forced: a Node's taints are one atomic list under server-side apply.
+    expect(taints[0]).toMatchObject({ field_manager: 'gpu-fleet-taints', force: false });
     expect(taints[0].taint).toEqual([
       { key: 'gpu-fleet.io/workload', value: 'training', effect: 'NoSchedule' },
       { key: 'gpu-fleet.io/maintenance', value: '', effect: 'NoExecute' },

@@ -203,3 +203,8 @@ export class CrdSet {
 export function kueueCrds(): CrdSet {
   return CrdSet.loadDir(path.join(__dirname, '..', 'fixtures', 'kueue-crds'));
 }
+
+/** The GPU Operator's ClusterPolicy CRD, kept as test data in test/fixtures/gpu-operator-crds. */
+export function gpuOperatorCrds(): CrdSet {
+  return CrdSet.loadDir(path.join(__dirname, '..', 'fixtures', 'gpu-operator-crds'));
+}

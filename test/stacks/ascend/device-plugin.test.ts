@@ -15,7 +15,7 @@ describe('AscendDevicePlugin', () => {
     expect(pod.toleration).toContainEqual({ key: 'huawei.com/Ascend910', operator: 'Exists', effect: 'NoSchedule' });
     const c = container(pod, 'device-plugin');
     expect(c.security_context).toEqual({ privileged: true, read_only_root_filesystem: true });
-    expect(c.image).toBe('ascend-k8sdeviceplugin:v6.0.0');
+    expect(c.image).toBe('swr.cn-south-1.myhuaweicloud.com/ascendhub/ascend-k8sdeviceplugin:v6.0.0');
     expect(c.args).toEqual(['device-plugin -volcanoType=false -logFile=/var/log/mindx-dl/devicePlugin/devicePlugin.log -logLevel=0']);
   });
 

@@ -140,7 +140,7 @@ describe('NvidiaDevicePlugin DaemonSet', () => {
   test('tolerates the GPU taint, runs as system-node-critical and rolls updates', () => {
     const ds = daemonSets(synthPlugin({ configs: POOLS }).out)['nvidia-device-plugin'];
     const pod = ds.spec.template.spec;
-    expect(pod.toleration).toEqual([{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
+    expect(pod.toleration).toEqual([{ key: 'CriticalAddonsOnly', operator: 'Exists' }, { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
     expect(pod.priority_class_name).toBe('system-node-critical');
     expect(ds.spec.strategy).toEqual({ type: 'RollingUpdate' });
     expect(ds.spec.selector.match_labels).toEqual({ 'app.kubernetes.io/name': 'nvidia-device-plugin' });
@@ -220,7 +220,7 @@ describe('NvidiaDevicePlugin MPS', () => {
     expect(ds.spec.selector.match_labels).toEqual({ 'app.kubernetes.io/name': 'nvidia-device-plugin-mps-control-daemon' });
     const pod = ds.spec.template.spec;
     expect(pod.node_selector).toEqual({ 'nvidia.com/mps.capable': 'true' });
-    expect(pod.toleration).toEqual([{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
+    expect(pod.toleration).toEqual([{ key: 'CriticalAddonsOnly', operator: 'Exists' }, { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
     expect(pod.priority_class_name).toBe('system-node-critical');
     expect(pod.init_container.map((c: Json) => c.name)).toEqual(['mps-control-daemon-mounts', 'config-manager-init']);
     expect(pod.container.map((c: Json) => c.name)).toEqual(['config-manager', 'mps-control-daemon-ctr']);
@@ -313,5 +313,30 @@ describe('NvidiaDevicePlugin validation', () => {
     );
     expect(error.violations).toHaveLength(4);
     expect(error.message).toMatch(/^4 violations in 1 site:/);
+  });
+});
+
+describe('NvidiaDevicePlugin beside a CDI runtime', () => {
+  it('runs under the given RuntimeClass and, with a CDI strategy, mounts /var/run/cdi and writes the strategy into every config', () => {
+    const { out } = synthPlugin({ configs: POOLS, runtimeClassName: 'nvidia', deviceListStrategy: 'cdi-cri' });
+    const pod = pluginPod(out);
+    expect(pod.runtime_class_name).toBe('nvidia');
+    expect(mounts(container(pod, 'nvidia-device-plugin-ctr'))).toMatchObject({ 'cdi-root': '/var/run/cdi' });
+    expect(hostPaths(pod)['cdi-root']).toEqual({ path: '/var/run/cdi', type: 'DirectoryOrCreate' });
+    const data = onlyResource(out, 'kubernetes_config_map_v1').data as Record<string, string>;
+    for (const text of Object.values(data)) expect(parse(text).flags.plugin.deviceListStrategy).toBe('cdi-cri');
+  });
+
+  it('mounts no CDI directory and sets no RuntimeClass with envvar and no RuntimeClass given', () => {
+    const pod = pluginPod(synthPlugin({ configs: POOLS }).out);
+    expect(pod.runtime_class_name).toBeUndefined();
+    expect(hostPaths(pod)).not.toHaveProperty('cdi-root');
+  });
+
+  it('pulls its image through a registry mirror and takes the tolerations it is given', () => {
+    const tolerations = [{ key: 'gpu-fleet.io/workload', operator: 'Equal', value: 'inference', effect: 'NoSchedule' }];
+    const pod = pluginPod(synthPlugin({ configs: POOLS, imageRegistry: 'mirror.example.cn/nv', tolerations }).out);
+    expect(container(pod, 'nvidia-device-plugin-ctr').image).toBe('mirror.example.cn/nv/nvcr.io/nvidia/k8s-device-plugin:v0.20.0');
+    expect(pod.toleration).toEqual(tolerations);
   });
 });

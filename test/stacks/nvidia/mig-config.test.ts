@@ -19,7 +19,7 @@ describe('NvidiaMigConfig', () => {
       mig = new NvidiaMigConfig(scope, 'mig', { layouts: LAYOUTS });
     });
     const configMap = onlyResource(out, 'kubernetes_config_map_v1');
-    expect(configMap.metadata).toMatchObject({ name: 'default-mig-parted-config', namespace: 'nvidia-device-plugin' });
+    expect(configMap.metadata).toMatchObject({ name: 'gpu-fleet-mig-parted-config', namespace: 'gpu-operator' });
     expect(Object.keys(configMap.data)).toEqual(['config.yaml']);
     expect(parse(configMap.data['config.yaml'])).toEqual(migPartedConfig(LAYOUTS));
     expect(mig?.configNames).toEqual(['all-1g.10gb', 'all-disabled', 'h100-3-2-1']);
@@ -28,6 +28,13 @@ describe('NvidiaMigConfig', () => {
   test('takes the ConfigMap name and namespace from its props', () => {
     const out = synthesize((scope) => new NvidiaMigConfig(scope, 'mig', { layouts: LAYOUTS, name: 'fleet-mig-layouts', namespace: 'gpu-operator' }));
     expect(onlyResource(out, 'kubernetes_config_map_v1').metadata).toMatchObject({ name: 'fleet-mig-layouts', namespace: 'gpu-operator' });
+  });
+
+  test("fails when named default-mig-parted-config, the GPU Operator's own ConfigMap", () => {
+    const error = thrownValidationError(() => new NvidiaMigConfig(kubernetesStack(), 'mig', { layouts: LAYOUTS, name: 'default-mig-parted-config' }));
+    expect(error.violations.map((v) => v.message)).toEqual([
+      'MIG ConfigMap name is the one the GPU Operator creates and overwrites, got "default-mig-parted-config", expected a name of ours, such as gpu-fleet-mig-parted-config',
+    ]);
   });
 
   test('fails when a layout does not fit its GPU model', () => {
