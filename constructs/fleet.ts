@@ -3,6 +3,7 @@
  * The domain model lives in its own tree (plain constructs, no cdktf types); stacks read it.
  */
 import { Construct } from 'constructs';
+import { StateBackend } from './state-backend';
 import { collectViolations, enclosing, FleetValidationError, Violation } from './violations';
 
 export interface FleetProps {
@@ -12,6 +13,12 @@ export interface FleetProps {
    * @default '~/.kube/config'
    */
   readonly kubeconfigPath?: string;
+  /**
+   * Where every site's stack keeps its Terraform state, each in a location of its own
+   * (a site may choose otherwise with `SiteProps.state`).
+   * @default StateBackend.local(): a file per site in the project root
+   */
+  readonly state?: StateBackend;
 }
 
 export class Fleet extends Construct {
@@ -22,12 +29,14 @@ export class Fleet extends Construct {
 
   public readonly name: string;
   public readonly kubeconfigPath: string;
+  public readonly state: StateBackend;
 
   /** @param name the fleet's name (used in reports); the tree's root has an empty id. */
   constructor(name: string, props: FleetProps = {}) {
     super(undefined as unknown as Construct, '');
     this.name = name;
     this.kubeconfigPath = props.kubeconfigPath ?? '~/.kube/config';
+    this.state = props.state ?? StateBackend.local();
   }
 
   /** Every rule violation in the whole fleet, in tree order. */

@@ -6,6 +6,7 @@ import type { NodePool } from './node-pool';
 import type { PowerFeed } from './power-feed';
 import type { Rack } from './rack';
 import type { Server } from './server';
+import { sharedStateProblems, StateBackend } from './state-backend';
 import { enclosing, problem, PropChecker, uniqueIdCheck } from './violations';
 
 export interface SiteProps {
@@ -21,6 +22,8 @@ export interface SiteProps {
   readonly displayName?: string;
   /** Context in the kubeconfig that reaches this site's cluster. @default the site's id */
   readonly kubeContext?: string;
+  /** Where this site's stack keeps its Terraform state. @default the fleet's `state` */
+  readonly state?: StateBackend;
 }
 
 export class Site extends Construct {
@@ -36,6 +39,8 @@ export class Site extends Construct {
   public readonly pue: number;
   public readonly displayName: string;
   public readonly kubeContext: string;
+  /** The site's own state choice, when it has one (`stateBackendOf(site)` gives the one in force). */
+  public readonly state?: StateBackend;
   private readonly _feeds: PowerFeed[] = [];
   private readonly _racks: Rack[] = [];
   private readonly _pools: NodePool[] = [];
@@ -65,7 +70,9 @@ export class Site extends Construct {
     this.pue = props.pue;
     this.displayName = props.displayName ?? id;
     this.kubeContext = props.kubeContext ?? id;
+    this.state = props.state;
     this.node.addValidation({ validate: () => this.problems() });
+    this.node.addValidation({ validate: () => sharedStateProblems(this, scope.node.children.filter((c): c is Site => c instanceof Site)) });
   }
 
   public get feeds(): readonly PowerFeed[] {

@@ -5,7 +5,7 @@
  * MIG layouts its pools use; ComputeDomains for multi-node NVLink pools; the Kueue topologies,
  * flavors and ClusterQueue for topology-aware scheduling; and the site's capacity as an output.
  */
-import { dependable, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
+import { dependable, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { siteCapacity } from '../constructs/capacity';
@@ -22,6 +22,7 @@ import { NvidiaDevicePlugin } from './nvidia/device-plugin';
 import { NvidiaMigConfig } from './nvidia/mig-config';
 import { PoolAnnotations, poolHasAnnotations } from './pool-annotations';
 import { PoolNodes } from './pool-nodes';
+import { addStateBackend } from './state-backend';
 import { TopologySpec, topologyFor } from './topology';
 
 export interface SiteStackProps {
@@ -77,10 +78,9 @@ export class SiteStack extends TerraformStack {
     // and `app.synth()` refuse a broken site too, not only `Fleet.validate()`.
     if (props.validateSite ?? true) this.node.addValidation({ validate: () => collectViolations(site).map(formatViolation) });
 
-    // State beside the project, as cdktf's default does, but by a relative path: the default
-    // writes the absolute path of the checkout into every stack, so two checkouts would differ.
-    // Terraform runs in cdktf.out/stacks/<site>; teams sharing state configure a remote backend.
-    new LocalBackend(this, { path: `../../../terraform.${site.node.id}.tfstate` });
+    // The site's state choice (FleetProps.state / SiteProps.state): by default a local file beside
+    // the project, by a relative path so that two checkouts synthesize the same output.
+    addStateBackend(this, site);
 
     new KubernetesProvider(this, 'kubernetes', {
       configPath: props.kubeconfigPath ?? site.fleet.kubeconfigPath,
