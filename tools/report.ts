@@ -213,12 +213,13 @@ function formatPools(pools: readonly PoolRow[], withSite: boolean): string {
 
 export function formatSiteReport(r: SiteReport): string {
   const s = r.site;
-  const smaller = r.power.reduce((a, b) => (b.availableKw < a.availableKw ? b : a));
+  const [a, b] = r.power;
+  const which = a.availableKw === b.availableKw ? 'both sides alike' : `side ${a.availableKw < b.availableKw ? 'A' : 'B'}, the smaller one`;
   return [
-    `site ${s.name} (${s.displayName}), ${s.region} / ${s.zone}: ${plural(s.servers, 'server')}, ${plural(s.gpus, 'GPU')} (${models(s.gpusByModel)}), ${plural(s.racks, 'rack')}, ${plural(s.nvlinkDomains, 'NVLink domain')}`,
+    `site ${s.name}${s.displayName !== s.name ? ` (${s.displayName})` : ''}, ${s.region} / ${s.zone}: ${plural(s.servers, 'server')}, ${plural(s.gpus, 'GPU')} (${models(s.gpusByModel)}), ${plural(s.racks, 'rack')}, ${plural(s.nvlinkDomains, 'NVLink domain')}`,
     `IT load ${kw(s.itPowerKw)} kW; utility ${s.utilityCapacityMw} MW at PUE ${s.pue}`,
     '',
-    `Power, 2N: either side alone carries every rack. Usable capacity ${kw(s.feedCapacityKw)} kW (side ${smaller.side}, the smaller side).`,
+    `Power, 2N: either side alone carries every rack. Usable capacity ${kw(s.feedCapacityKw)} kW (${which}).`,
     table(['side', 'feeds', 'available kW', 'load kW', 'utilisation'], r.power.map((p) => [p.side, String(p.feeds), kw(p.availableKw), kw(p.loadKw), pct(p.utilizationPercent)]), [1, 2, 3, 4]),
     '',
     `Feeds (${r.feeds.length})`,
