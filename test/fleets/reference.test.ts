@@ -33,8 +33,8 @@ describe('the reference fleet', () => {
     expect(fleet.validate()).toEqual([]);
   });
 
-  it('holds at least 115,000 GPUs in 36 sites, about 70% of them at Yiwu', () => {
-    expect(report.sites).toHaveLength(36);
+  it('holds at least 115,000 GPUs in at least the 36 reported sites, about 70% of them at Yiwu', () => {
+    expect(report.sites.length).toBeGreaterThanOrEqual(36);
     expect(report.totals.gpus).toBeGreaterThanOrEqual(115_000);
     expect(report.totals.servers).toBeGreaterThanOrEqual(14_400);
     const yiwu = report.sites.filter((s) => s.name.includes('yiwu')).reduce((a, s) => a + s.gpus, 0);
@@ -66,7 +66,7 @@ describe('the reference fleet synthesized', () => {
   it('writes one stack per site', () => {
     expect(fs.readdirSync(path.join(out.outdir, 'stacks')).sort()).toEqual(sites.map((s) => s.node.id).sort());
     const manifest = JSON.parse(fs.readFileSync(path.join(out.outdir, 'manifest.json'), 'utf8'));
-    expect(Object.keys(manifest.stacks)).toHaveLength(36);
+    expect(Object.keys(manifest.stacks).sort()).toEqual(sites.map((s) => s.node.id).sort());
   });
 
   it('labels exactly the servers the report counts, each once', () => {
