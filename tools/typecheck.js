@@ -65,7 +65,12 @@ function compile(project) {
   if (diagnostics.length === 0) {
     try {
       fs.mkdirSync(project.cacheDir, { recursive: true });
-      program.emit(); // with noEmit, writes only the .tsbuildinfo
+      // With noEmit this writes only the .tsbuildinfo; atomically, as two synths may run at once.
+      program.emit(undefined, (file, text) => {
+        const tmp = `${file}.${process.pid}.tmp`;
+        fs.writeFileSync(tmp, text);
+        fs.renameSync(tmp, file);
+      });
     } catch {
       // A read-only tree still checks, only not incrementally.
     }
@@ -92,6 +97,7 @@ function checkFleetProgram(project = PROJECT) {
       // One marker: an older program's is replaced, the directory does not grow.
       for (const f of fs.readdirSync(project.cacheDir)) if (f.endsWith('.ok')) fs.rmSync(path.join(project.cacheDir, f), { force: true });
       fs.writeFileSync(marker, '');
+      // (an empty file: written whole or not at all)
     } catch {
       // Uncached: the next run checks again.
     }
