@@ -32,6 +32,9 @@ const PROJECT = {
  * "declared but never used" errors (noUnusedLocals / noUnusedParameters): `npm test` reports them,
  * but they cannot break a synth, and commenting out a site should not refuse one.
  */
+/** Results kept: enough for the programs one checkout switches between. */
+const KEEP_RESULTS = 8;
+
 const UNUSED = new Set([6133, 6138, 6192, 6196, 6198, 6199, 6205]);
 
 /** Hash of everything the check's result depends on. */
@@ -94,9 +97,11 @@ function checkFleetProgram(project = PROJECT) {
   if (errors === '') {
     try {
       fs.mkdirSync(project.cacheDir, { recursive: true });
-      // One marker: an older program's is replaced, the directory does not grow.
-      for (const f of fs.readdirSync(project.cacheDir)) if (f.endsWith('.ok')) fs.rmSync(path.join(project.cacheDir, f), { force: true });
       fs.writeFileSync(marker, '');
+      // The newest few results stay (a plan's base and head, a branch switch), the directory does not grow.
+      const markers = fs.readdirSync(project.cacheDir).filter((f) => f.endsWith('.ok')).map((f) => path.join(project.cacheDir, f));
+      const byAge = markers.map((f) => [fs.statSync(f).mtimeMs, f]).sort((a, b) => b[0] - a[0]);
+      for (const [, f] of byAge.slice(KEEP_RESULTS)) fs.rmSync(f, { force: true });
       // (an empty file: written whole or not at all)
     } catch {
       // Uncached: the next run checks again.
