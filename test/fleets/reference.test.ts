@@ -9,7 +9,7 @@ import { LABEL } from '../../stacks/node-labels';
 import { devicePluginConfigProblems } from '../../stacks/nvidia/device-plugin-config';
 import { migPartedConfigProblems } from '../../stacks/nvidia/mig-parted-config';
 import { fleetReport } from '../../tools/report';
-import { removeDir, resourcesOf, synthFleetToTemp, SynthOutput, synthStack, tempDir, TfJson } from '../support/synth';
+import { inventorySummary, removeDir, resourcesOf, synthFleetToTemp, SynthOutput, synthStack, tempDir, TfJson } from '../support/synth';
 
 const fleet = referenceFleet();
 const sites = fleet.node.children.filter((c): c is Site => c instanceof Site);
@@ -187,9 +187,7 @@ describe('the reference fleet site stacks', () => {
     expect(labels).toHaveLength(stack.site.pools.length);
     for (const l of labels) expect(l.for_each).toMatch(/^\$\{var\.nodes_[a-z0-9_]+\}$/);
     expect(Object.keys(tf.variable).sort()).toEqual(Object.keys(stack.inventory.variables).sort());
-    const inventory = Object.fromEntries(
-      Object.entries(stack.inventory.variables).map(([k, nodes]) => [k, { nodes: Object.keys(nodes).length, first: Object.values(nodes)[0] }]),
-    );
+    const inventory = inventorySummary(stack);
     expect({ stack: tf, inventory }).toMatchSnapshot();
   });
 });

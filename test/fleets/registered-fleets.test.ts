@@ -15,7 +15,7 @@ import { stateAddress, stateLocation } from '../../constructs/state-backend';
 import { fleetNames, loadFleet } from '../../fleets';
 import { addSiteStacks } from '../../stacks/fleet-app';
 import { fleetReport } from '../../tools/report';
-import { removeDir, synthFleetToTemp, synthStack, tempDir } from '../support/synth';
+import { inventorySummary, removeDir, synthFleetToTemp, synthStack, tempDir } from '../support/synth';
 
 /** Fleets whose stacks are snapshotted by their own test file, beside their facts. */
 const OWN_SNAPSHOT_TESTS = new Set(['reference', 'example']);
@@ -68,9 +68,7 @@ describe.each(names.filter((n) => !OWN_SNAPSHOT_TESTS.has(n)))('the registered f
 
     it.each(stacks.map((s) => [s.node.id, s] as const))('synthesizes %s as recorded', (_id, stack) => {
       const tf = synthStack(stack);
-      const inventory = Object.fromEntries(
-        Object.entries(stack.inventory.variables).map(([k, nodes]) => [k, { nodes: Object.keys(nodes).length, first: Object.values(nodes)[0] }]),
-      );
+      const inventory = inventorySummary(stack);
       expect(Object.keys(tf.variable ?? {}).sort()).toEqual(Object.keys(stack.inventory.variables).sort());
       expect({ stack: tf, inventory }).toMatchSnapshot();
     });
