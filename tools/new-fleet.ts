@@ -5,8 +5,8 @@
  * `FLEET=<name> npx cdktf synth` and `FLEET=<name> npx gpu-fleet report` work at once and
  * `npx jest -u` records its snapshots (test/fleets/registered-fleets.test.ts).
  *
- * `fleets/my-fleet.ts` is this command's output for `my-fleet`, kept in the repository (a test
- * holds them equal), so the template is type-checked and synthesized by `npm test`.
+ * `fleets/my-fleet.ts` started as this command's output for `my-fleet`; it is yours to change.
+ * test/tools/new-fleet.test.ts type-checks, validates and synthesizes the template itself.
  */
 import * as fs from 'fs';
 import * as path from 'path';

@@ -1,7 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { builderName, fleetSource, main, registerFleet } from '../../tools/new-fleet';
-import { removeDir, tempDir } from '../support/synth';
+import { Fleet } from '../../constructs/fleet';
+import { removeDir, synthFleetToTemp, tempDir } from '../support/synth';
+
+// Plain JavaScript module (it runs before any TypeScript is loaded).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { checkFleetProgram } = require('../../tools/typecheck.js') as { checkFleetProgram(project: { root: string; roots: string[]; cacheDir: string }): string };
 
 const ROOT = path.join(__dirname, '..', '..');
 const INDEX = fs.readFileSync(path.join(ROOT, 'fleets', 'index.ts'), 'utf8');
@@ -14,8 +19,34 @@ function run(argv: string[], cwd: string): { code: number; stdout: string; stder
 }
 
 describe('new-fleet', () => {
-  it('writes fleets/my-fleet.ts as kept in the repository, so npm test compiles and synthesizes the template', () => {
-    expect(fleetSource('my-fleet')).toBe(fs.readFileSync(path.join(ROOT, 'fleets', 'my-fleet.ts'), 'utf8'));
+  it('writes a fleet that compiles with the project settings, has no violations and synthesizes', () => {
+    // A project of the generated file alone, importing this repository's modules. It lives under
+    // node_modules/.cache so that the type packages tsconfig.json names resolve as for the project.
+    const base = path.join(ROOT, 'node_modules', '.cache');
+    fs.mkdirSync(base, { recursive: true });
+    const dir = fs.mkdtempSync(path.join(base, 'new-fleet-test-'));
+    try {
+      const source = fleetSource('acme')
+        .replace(/from '\.\.\/([^']+)'/g, (_m, p: string) => `from '${ROOT}/${p}'`)
+        .replace(/from '\.\/([^']+)'/g, (_m, p: string) => `from '${ROOT}/fleets/${p}'`);
+      fs.writeFileSync(path.join(dir, 'acme.ts'), source);
+      const { compilerOptions } = JSON.parse(fs.readFileSync(path.join(ROOT, 'tsconfig.json'), 'utf8'));
+      fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { ...compilerOptions, rootDir: undefined, outDir: undefined } }));
+      expect(checkFleetProgram({ root: dir, roots: ['acme.ts'], cacheDir: path.join(dir, 'cache') })).toBe('');
+      // Run it from outside node_modules, where jest transpiles TypeScript.
+      const runDir = tempDir();
+      fs.copyFileSync(path.join(dir, 'acme.ts'), path.join(runDir, 'acme.ts'));
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const fleet: Fleet = require(path.join(runDir, 'acme.ts')).acmeFleet();
+      removeDir(runDir);
+      expect(fleet.name).toBe('acme');
+      expect(fleet.validate()).toEqual([]);
+      const out = synthFleetToTemp(fleet);
+      removeDir(path.dirname(out.outdir));
+      expect(out.stacks).toEqual(['turpan-02', 'lab-01']);
+    } finally {
+      removeDir(dir);
+    }
   });
 
   it('names the builder after the fleet', () => {
