@@ -18,8 +18,15 @@ export interface SiteCapacity {
   readonly nvlinkDomains: number;
   /** Most power the site's servers draw, in kW. */
   readonly itPowerKw: number;
-  /** Power all the site's feeds may deliver, in kW (A and B sides together). */
+  /**
+   * Usable power under 2N A/B redundancy, in kW: the available kW of the smaller side, since
+   * either side alone must carry every rack when the other fails. Not A + B.
+   */
   readonly feedCapacityKw: number;
+  /** Load on the A side's feeds, in kW (with 2N each side must carry the full draw of its racks). */
+  readonly feedLoadAKw: number;
+  /** Load on the B side's feeds, in kW. */
+  readonly feedLoadBKw: number;
   readonly feeds: Record<string, FeedCapacity>;
 }
 
@@ -43,9 +50,8 @@ export function siteCapacity(site: Site): SiteCapacity {
     }
   }
   const feeds: Record<string, FeedCapacity> = {};
-  let feedCapacityKw = 0;
+  const sides = sideTotals(site);
   for (const f of [...site.feeds].sort((a, b) => (a.node.id < b.node.id ? -1 : 1))) {
-    feedCapacityKw += f.availableKw;
     feeds[f.node.id] = { side: f.side, availableKw: round1(f.availableKw), loadKw: round1(f.loadKw), utilizationPercent: round1(f.utilizationPercent) };
   }
   return {
@@ -57,9 +63,29 @@ export function siteCapacity(site: Site): SiteCapacity {
     racks: site.racks.length,
     nvlinkDomains: domains.size,
     itPowerKw: round1(site.itLoadKw),
-    feedCapacityKw: round1(feedCapacityKw),
+    feedCapacityKw: round1(Math.min(sides.A.availableKw, sides.B.availableKw)),
+    feedLoadAKw: round1(sides.A.loadKw),
+    feedLoadBKw: round1(sides.B.loadKw),
     feeds,
   };
+}
+
+export interface SideTotals {
+  readonly feeds: number;
+  readonly availableKw: number;
+  readonly loadKw: number;
+}
+
+/** The feeds of each side of a site, summed (unrounded). */
+export function sideTotals(site: Site): Record<'A' | 'B', SideTotals> {
+  const out = { A: { feeds: 0, availableKw: 0, loadKw: 0 }, B: { feeds: 0, availableKw: 0, loadKw: 0 } };
+  for (const f of site.feeds) {
+    const side = out[f.side];
+    side.feeds++;
+    side.availableKw += f.availableKw;
+    side.loadKw += f.loadKw;
+  }
+  return out;
 }
 
 function sortKeys<T>(o: Record<string, T>): Record<string, T> {

@@ -4,6 +4,7 @@
  */
 import { Construct } from 'constructs';
 import { imageRegistryProblems, NvidiaSoftware, nvidiaSoftwareProblems } from './nvidia-software';
+import { StateBackend } from './state-backend';
 import { collectViolations, enclosing, FleetValidationError, PropChecker, Violation } from './violations';
 
 export interface FleetProps {
@@ -25,6 +26,12 @@ export interface FleetProps {
    * @default none: images are pulled from their upstream registries
    */
   readonly imageRegistry?: string;
+  /**
+   * Where every site's stack keeps its Terraform state, each in a location of its own
+   * (a site may choose otherwise with `SiteProps.state`).
+   * @default StateBackend.local(): a file per site in the project root
+   */
+  readonly state?: StateBackend;
 }
 
 export class Fleet extends Construct {
@@ -37,6 +44,7 @@ export class Fleet extends Construct {
   public readonly kubeconfigPath: string;
   public readonly nvidiaSoftware: NvidiaSoftware;
   public readonly imageRegistry?: string;
+  public readonly state: StateBackend;
 
   /** @param name the fleet's name (used in reports); the tree's root has an empty id. */
   constructor(name: string, props: FleetProps = {}) {
@@ -52,6 +60,7 @@ export class Fleet extends Construct {
     this.kubeconfigPath = props.kubeconfigPath ?? '~/.kube/config';
     this.nvidiaSoftware = software;
     this.imageRegistry = props.imageRegistry;
+    this.state = props.state ?? StateBackend.local();
   }
 
   /**

@@ -8,6 +8,7 @@ import type { Rack } from './rack';
 import type { Server } from './server';
 import { platformNames } from './catalog/platforms';
 import { imageRegistryProblems, NvidiaSoftware, nvidiaSoftwareProblems } from './nvidia-software';
+import { sharedStateProblems, StateBackend } from './state-backend';
 import { enclosing, problem, PropChecker, summarise, uniqueIdCheck } from './violations';
 
 export interface SiteProps {
@@ -32,6 +33,8 @@ export interface SiteProps {
   readonly nvidiaSoftware?: NvidiaSoftware;
   /** Registry mirror the site pulls every image through. @default the fleet's `imageRegistry` */
   readonly imageRegistry?: string;
+  /** Where this site's stack keeps its Terraform state. @default the fleet's `state` */
+  readonly state?: StateBackend;
 }
 
 /** The PUE a site is planned with when it states none (see `SiteProps.pue`). */
@@ -53,6 +56,8 @@ export class Site extends Construct {
   public readonly nvidiaSoftware: NvidiaSoftware;
   /** The mirror images are pulled through, if any. */
   public readonly imageRegistry?: string;
+  /** The site's own state choice, when it has one (`stateBackendOf(site)` gives the one in force). */
+  public readonly state?: StateBackend;
   private readonly _feeds: PowerFeed[] = [];
   private readonly _racks: Rack[] = [];
   private readonly _pools: NodePool[] = [];
@@ -94,7 +99,9 @@ export class Site extends Construct {
     // Stand-ins for bad values (the problems are recorded): the fleet's choice.
     this.nvidiaSoftware = (softwareOk && props.nvidiaSoftware) || scope.nvidiaSoftware;
     this.imageRegistry = registryProblems.length === 0 ? (props.imageRegistry ?? scope.imageRegistry) : scope.imageRegistry;
+    this.state = props.state;
     this.node.addValidation({ validate: () => this.problems() });
+    this.node.addValidation({ validate: () => sharedStateProblems(this, scope.node.children.filter((c): c is Site => c instanceof Site)) });
   }
 
   public get feeds(): readonly PowerFeed[] {

@@ -3,10 +3,12 @@ import { Fleet } from '../constructs/fleet';
 import { unknownNameError } from '../constructs/catalog/lookup';
 import { exampleFleet } from './example';
 import { referenceFleet } from './reference';
+import { myFleet } from './my-fleet';
 
 const FLEETS: Readonly<Record<string, () => Fleet>> = {
   reference: () => referenceFleet(),
   example: () => exampleFleet(),
+  'my-fleet': () => myFleet(),
 };
 
 export const DEFAULT_FLEET = 'reference';

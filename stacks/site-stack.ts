@@ -7,7 +7,7 @@
  * ClusterQueue for topology-aware scheduling; the Helm values of the charts the cluster needs;
  * and the site's capacity as an output. Every agent tolerates the taints of the pools it serves.
  */
-import { dependable, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
+import { dependable, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { siteCapacity } from '../constructs/capacity';
@@ -29,6 +29,7 @@ import { draDriverHelmValues, OPERATOR_DRIVER_ROOT } from './nvidia/gpu-operator
 import { NvidiaMigConfig } from './nvidia/mig-config';
 import { PoolAnnotations, poolHasAnnotations } from './pool-annotations';
 import { PoolNodes } from './pool-nodes';
+import { addStateBackend } from './state-backend';
 import { TopologySpec, topologyFor } from './topology';
 
 export interface SiteStackProps {
@@ -93,10 +94,9 @@ export class SiteStack extends TerraformStack {
     // and `app.synth()` refuse a broken site too, not only `Fleet.validate()`.
     if (props.validateSite ?? true) this.node.addValidation({ validate: () => collectViolations(site).map(formatViolation) });
 
-    // State beside the project, as cdktf's default does, but by a relative path: the default
-    // writes the absolute path of the checkout into every stack, so two checkouts would differ.
-    // Terraform runs in cdktf.out/stacks/<site>; teams sharing state configure a remote backend.
-    new LocalBackend(this, { path: `../../../terraform.${site.node.id}.tfstate` });
+    // The site's state choice (FleetProps.state / SiteProps.state): by default a local file beside
+    // the project, by a relative path so that two checkouts synthesize the same output.
+    addStateBackend(this, site);
 
     new KubernetesProvider(this, 'kubernetes', {
       configPath: props.kubeconfigPath ?? site.fleet.kubeconfigPath,

@@ -113,6 +113,8 @@ function sourceFiles(dir = ROOT, out = []) {
   return out;
 }
 
+module.exports = { ROOT, sourceFiles };
+
 if (require.main === module && process.argv[2] === '--warm') {
   try {
     cacheSalt(); // needs typescript: without it there is nothing to warm

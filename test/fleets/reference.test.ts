@@ -9,7 +9,7 @@ import { LABEL } from '../../stacks/node-labels';
 import { devicePluginConfigProblems } from '../../stacks/nvidia/device-plugin-config';
 import { migPartedConfigProblems } from '../../stacks/nvidia/mig-parted-config';
 import { fleetReport } from '../../tools/report';
-import { removeDir, resourcesOf, synthFleetToTemp, SynthOutput, synthStack, tempDir, TfJson } from '../support/synth';
+import { inventorySummary, removeDir, resourcesOf, synthFleetToTemp, SynthOutput, synthStack, tempDir, TfJson } from '../support/synth';
 
 const fleet = referenceFleet();
 const sites = fleet.node.children.filter((c): c is Site => c instanceof Site);
@@ -33,8 +33,8 @@ describe('the reference fleet', () => {
     expect(fleet.validate()).toEqual([]);
   });
 
-  it('holds at least 115,000 GPUs in 36 sites, about 70% of them at Yiwu', () => {
-    expect(report.sites).toHaveLength(36);
+  it('holds at least 115,000 GPUs in at least the 36 reported sites, about 70% of them at Yiwu', () => {
+    expect(report.sites.length).toBeGreaterThanOrEqual(36);
     expect(report.totals.gpus).toBeGreaterThanOrEqual(115_000);
     expect(report.totals.servers).toBeGreaterThanOrEqual(14_400);
     const yiwu = report.sites.filter((s) => s.name.includes('yiwu')).reduce((a, s) => a + s.gpus, 0);
@@ -66,7 +66,7 @@ describe('the reference fleet synthesized', () => {
   it('writes one stack per site', () => {
     expect(fs.readdirSync(path.join(out.outdir, 'stacks')).sort()).toEqual(sites.map((s) => s.node.id).sort());
     const manifest = JSON.parse(fs.readFileSync(path.join(out.outdir, 'manifest.json'), 'utf8'));
-    expect(Object.keys(manifest.stacks)).toHaveLength(36);
+    expect(Object.keys(manifest.stacks).sort()).toEqual(sites.map((s) => s.node.id).sort());
   });
 
   it('labels exactly the servers the report counts, each once', () => {
@@ -227,9 +227,7 @@ describe('the reference fleet site stacks', () => {
     expect(labels).toHaveLength(stack.site.pools.length);
     for (const l of labels) expect(l.for_each).toMatch(/^\$\{var\.nodes_[a-z0-9_]+\}$/);
     expect(Object.keys(tf.variable).sort()).toEqual(Object.keys(stack.inventory.variables).sort());
-    const inventory = Object.fromEntries(
-      Object.entries(stack.inventory.variables).map(([k, nodes]) => [k, { nodes: Object.keys(nodes).length, first: Object.values(nodes)[0] }]),
-    );
+    const inventory = inventorySummary(stack);
     expect({ stack: tf, inventory }).toMatchSnapshot();
   });
 });

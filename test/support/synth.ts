@@ -11,6 +11,11 @@ import { SiteStack } from '../../stacks/site-stack';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type TfJson = Record<string, any>;
 
+/** A stack's node inventory as its snapshot records it: per variable, the node count and the first node's labels. */
+export function inventorySummary(stack: SiteStack): Record<string, { nodes: number; first: Record<string, string> | undefined }> {
+  return Object.fromEntries(Object.entries(stack.inventory.variables).map(([k, nodes]) => [k, { nodes: Object.keys(nodes).length, first: Object.values(nodes)[0] }]));
+}
+
 /** `Testing.synth` with validations on, parsed. */
 export function synthStack(stack: SiteStack): TfJson {
   return JSON.parse(Testing.synth(stack, true));
