@@ -234,7 +234,7 @@ function configMapRisks(stack: string, e: ResourceEntry): Risk[] {
   if (!kind || change.action === 'move') return [];
   const dataChanges = change.changes.filter((c) => c.segments[0] === 'data' || c.segments[0] === 'binary_data');
   if (change.action === 'update' && !dataChanges.length) return [];
-  const cm = objectName(e.after) ?? objectName(e.before) ?? change.address;
+  const cm = (change.action === 'update' || change.action === 'create' ? objectName(e.after) : objectName(e.before)) ?? change.address;
   const keys = [...new Set(dataChanges.map((c) => formatPath(c.segments.slice(0, 2))))];
   const what =
     change.action === 'update' ? `${keys.join(', ')} ${keys.length === 1 ? 'changes' : 'change'}` : change.action === 'create' ? 'created' : change.action === 'destroy' ? 'destroyed' : 'replaced';
