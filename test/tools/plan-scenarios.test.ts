@@ -186,6 +186,9 @@ describe('plan scenarios on the reference and example fleets', () => {
     expect(stack.renamedFrom).toBeUndefined();
     expect(renderText(p)).toContain('  Applies to: kube context karamay-02, kubeconfig ~/.kube/config, backend local: ../../../terraform.karamay-02.tfstate');
     expect(p.risks.find((r) => r.kind === 'stack')).toEqual(expect.objectContaining({ severity: 'info', message: expect.stringContaining('new stack karamay-02') }));
+    // Its nodes are told per pool, not as one risk per node.
+    expect(p.risks.filter((r) => r.stack === 'karamay-02').map((r) => `${r.severity} ${r.kind}`)).toEqual(expect.arrayContaining(['info nodes']));
+    expect(p.risks.filter((r) => r.stack === 'karamay-02').length).toBeLessThanOrEqual(4);
   });
 
   it('tells a Kueue quota cut by ClusterQueue, flavor and resource, as a blocker', () => {
