@@ -13,7 +13,7 @@
 import { ResourceEntry, replaceRule } from './diff';
 import { compareStrings, deepEqual, formatPath, getPath, isObject } from './json';
 import { AttributeChange, Instance, Json, NodeGroup, Risk, RiskKind, Severity, StackTarget } from './model';
-import { EFFECT_CONSEQUENCE, describeNodeGroup, formatTaint, nodeNameOf } from './nodes';
+import { EFFECT_CONSEQUENCE, describeNodeGroup, nodeNameOf } from './nodes';
 
 export const SEVERITIES: readonly Severity[] = ['blocker', 'warning', 'info'];
 
@@ -39,9 +39,6 @@ export const RISK_TITLES: Record<RiskKind, string> = {
   'gpu-config': 'Device-plugin configuration changes',
   nodes: 'Nodes joining, leaving or moving',
 };
-
-export const DEVICE_PLUGIN_CONFIG_LABEL = 'nvidia.com/device-plugin.config';
-export const MIG_CONFIG_LABEL = 'nvidia.com/mig.config';
 
 function str(v: Json | undefined): string | undefined {
   return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
@@ -362,11 +359,4 @@ export function compareRisks(a: Risk, b: Risk): number {
     compareStrings(a.address ?? '', b.address ?? '') ||
     compareStrings(a.message, b.message)
   );
-}
-
-/** Every taint of a node taint instance as `key=value:Effect` (kept for callers that list them). */
-export function taintsOf(i: Instance | undefined): string[] {
-  const raw = i?.body.taint;
-  const list = Array.isArray(raw) ? raw : isObject(raw) ? [raw] : [];
-  return list.filter(isObject).map((t) => formatTaint({ key: str(t.key) ?? '?', value: str(t.value) ?? '', effect: str(t.effect) ?? '?' }));
 }
