@@ -430,6 +430,42 @@ describe('plan risks', () => {
     ]);
   });
 
+  it('flags a GPU Operator ClusterPolicy component change as a rollout, and a per-tenant LocalQueue delete as a custom object delete', () => {
+    const doc = (version: string, withQueue: boolean) => ({
+      resource: {
+        kubernetes_manifest: {
+          policy: { manifest: { apiVersion: 'nvidia.com/v1', kind: 'ClusterPolicy', metadata: { name: 'cluster-policy' }, spec: { devicePlugin: { version }, driver: { enabled: false } } } },
+          ...(withQueue ? { queue: { manifest: { apiVersion: 'kueue.x-k8s.io/v1beta2', kind: 'LocalQueue', metadata: { name: 'team-a', namespace: 'team-a' }, spec: { clusterQueue: 'team-a' } } } } : {}),
+        },
+      },
+    });
+    const p = plan({ s: { doc: doc('v0.17.0', true) } }, { s: { doc: doc('v0.17.1', false) } });
+    expect(lines(p)).toEqual([
+      'blocker destroy: custom object LocalQueue team-a/team-a is deleted',
+      'blocker rollout: ClusterPolicy cluster-policy: devicePlugin changes: the GPU Operator rolls the DaemonSet of each on every GPU node',
+    ]);
+  });
+
+  it('says terraform waits for a rollout only when it does', () => {
+    const manifestDs = (image: string, wait: boolean) => ({
+      resource: {
+        kubernetes_manifest: {
+          ds: {
+            manifest: { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent', namespace: 'ops' }, spec: { template: { spec: { containers: [{ name: 'a', image }] } } } },
+            ...(wait ? { wait: { rollout: true } } : {}),
+          },
+        },
+      },
+    });
+    expect(lines(plan({ s: { doc: manifestDs('a:v1', false) } }, { s: { doc: manifestDs('a:v2', false) } }))).toEqual([
+      'blocker rollout: DaemonSet ops/agent: image a:v1 -> a:v2 (upgrade): its pod restarts on every node it runs on (rolling update)',
+    ]);
+    expect(lines(plan({ s: { doc: manifestDs('a:v1', true) } }, { s: { doc: manifestDs('a:v2', true) } }))[0]).toMatch(/; terraform waits for the rollout to finish$/);
+    const head = siteStack({ image: 'nvcr.io/nvidia/k8s-device-plugin:v0.17.1' });
+    (head.doc as Doc).resource.kubernetes_daemon_set_v1['device-plugin_daemonset_0F1E2D3C'].wait_for_rollout = false;
+    expect(lines(plan({ 'yiwu-dc01': siteStack() }, { 'yiwu-dc01': head }))[0]).toMatch(/\(rolling update\)$/);
+  });
+
   it('tells nodes joining a pool as one informational line', () => {
     const nodes = defaultNodes(12);
     const p = plan({ 'yiwu-dc01': siteStack({ nodes: defaultNodes(2) }) }, { 'yiwu-dc01': siteStack({ nodes }) });

@@ -141,8 +141,11 @@ function imageDirection(before: string, after: string): string {
  */
 function rolloutRisks(stack: string, e: ResourceEntry): Risk[] {
   const { change } = e;
-  if (change.action !== 'update' || kindOf(e.after) !== 'DaemonSet') return [];
-  const prefix = e.after!.type === 'kubernetes_manifest' ? ['manifest', 'spec', 'template'] : ['spec', 'template'];
+  if (change.action !== 'update') return [];
+  if (kindOf(e.after) === 'ClusterPolicy') return clusterPolicyRisks(stack, e);
+  if (kindOf(e.after) !== 'DaemonSet') return [];
+  const manifest = e.after!.type === 'kubernetes_manifest';
+  const prefix = manifest ? ['manifest', 'spec', 'template'] : ['spec', 'template'];
   const template = change.changes.filter((c) => isUnder(c, prefix));
   if (!template.length) return [];
   const parts: string[] = [];
@@ -156,14 +159,35 @@ function rolloutRisks(stack: string, e: ResourceEntry): Risk[] {
     else other++;
   }
   if (other) parts.push(`${other} other pod template field${other === 1 ? '' : 's'}`);
-  const wait = e.after!.body.wait_for_rollout === false ? '' : '; terraform waits for the rollout to finish';
+  // SDK resources wait unless wait_for_rollout = false; kubernetes_manifest only with wait { rollout = true } (manifest/provider/waiter.go).
+  const body = e.after!.body;
+  const waits = manifest ? getPath(body, ['wait', 'rollout']) === true : replaceRule(e.after!.type)?.waitsForRollout === true && body.wait_for_rollout !== false;
   return [
     risk(
       'blocker',
       'rollout',
       stack,
-      `DaemonSet ${objectName(e.after)}: ${parts.join(', ')}: its pod restarts on every node it runs on (rolling update)${wait}`,
+      `${manifest ? '' : 'DaemonSet '}${objectName(e.after)}: ${parts.join(', ')}: its pod restarts on every node it runs on (rolling update)${waits ? '; terraform waits for the rollout to finish' : ''}`,
       change.address,
+    ),
+  ];
+}
+
+/**
+ * The GPU Operator's ClusterPolicy (nvidia.com/v1): a change of a component's spec makes the
+ * operator update that component's DaemonSet, which rolls on every GPU node (NVIDIA/gpu-operator
+ * controllers/object_controls.go). Told per component (`devicePlugin`, `driver`, `migManager`, ...).
+ */
+function clusterPolicyRisks(stack: string, e: ResourceEntry): Risk[] {
+  const components = [...new Set(e.change.changes.filter((c) => isUnder(c, ['manifest', 'spec'])).map((c) => String(c.segments[2])))].sort(compareStrings);
+  if (!components.length) return [];
+  return [
+    risk(
+      'blocker',
+      'rollout',
+      stack,
+      `${objectName(e.after)}: ${components.join(', ')} change${components.length === 1 ? 's' : ''}: the GPU Operator rolls the DaemonSet of each on every GPU node`,
+      e.change.address,
     ),
   ];
 }
