@@ -466,6 +466,37 @@ describe('plan risks', () => {
     expect(lines(plan({ 'yiwu-dc01': siteStack() }, { 'yiwu-dc01': head }))[0]).toMatch(/\(rolling update\)$/);
   });
 
+  it('warns of the unordered destroy + create when a node moves between pools, and not once moved blocks move it', () => {
+    const pools = (a: string[], b: string[], moved: { from: string; to: string }[] = []) => ({
+      doc: {
+        variable: { nodes_a: { type: 'map(map(string))' }, nodes_b: { type: 'map(map(string))' } },
+        resource: {
+          kubernetes_labels: {
+            'pool-a_node-labels_1': { for_each: '${var.nodes_a}', api_version: 'v1', kind: 'Node', metadata: { name: '${each.key}' }, labels: '${each.value}', field_manager: 'gpu-fleet' },
+            'pool-b_node-labels_2': { for_each: '${var.nodes_b}', api_version: 'v1', kind: 'Node', metadata: { name: '${each.key}' }, labels: '${each.value}', field_manager: 'gpu-fleet' },
+          },
+        },
+        ...(moved.length ? { moved } : {}),
+      },
+      files: {
+        'nodes.auto.tfvars.json': {
+          nodes_a: Object.fromEntries(a.map((n) => [n, { 'gpu-fleet.io/pool': 'a' }])),
+          nodes_b: Object.fromEntries(b.map((n) => [n, { 'gpu-fleet.io/pool': 'b' }])),
+        },
+      },
+    });
+    const raced = plan({ s: pools(['n1', 'n2'], ['n3']) }, { s: pools(['n1'], ['n2', 'n3']) });
+    expect(raced.summary).toEqual({ add: 1, change: 0, destroy: 1, move: 0 });
+    expect(lines(raced).filter((l) => l.startsWith('blocker'))).toEqual([expect.stringMatching(/^blocker node-race: 1 node n2: a -> b: each Node's labels and taints are destroyed/)]);
+    const fixed = plan(
+      { s: pools(['n1', 'n2'], ['n3']) },
+      { s: pools(['n1'], ['n2', 'n3'], [{ from: 'kubernetes_labels.pool-a_node-labels_1["n2"]', to: 'kubernetes_labels.pool-b_node-labels_2["n2"]' }]) },
+    );
+    expect(fixed.summary).toEqual({ add: 0, change: 1, destroy: 0, move: 1 });
+    expect(fixed.stacks[0].nodeGroups).toEqual([expect.objectContaining({ kind: 'move', fromPool: 'a', toPool: 'b', race: false })]);
+    expect(lines(fixed).filter((l) => l.startsWith('blocker'))).toEqual([]);
+  });
+
   it('tells nodes joining a pool as one informational line', () => {
     const nodes = defaultNodes(12);
     const p = plan({ 'yiwu-dc01': siteStack({ nodes: defaultNodes(2) }) }, { 'yiwu-dc01': siteStack({ nodes }) });
