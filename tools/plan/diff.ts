@@ -69,7 +69,10 @@ const METADATA_NAME: PathSegment[][] = [['metadata', 'name'], ['metadata', 'name
  * One rule per resource type, from the provider's schema (`ForceNew: true`) and, for
  * kubernetes_manifest, from `manifest/provider/plan.go` (RequiresReplace on apiVersion, kind,
  * metadata.name and, for namespaced kinds, metadata.namespace; a cluster-scoped kind has no
- * namespace to change). Types not listed use DEFAULT_RULE: every SDK resource's metadata block
+ * namespace to change). plan.go also replaces on a changed field whose CRD schema says
+ * `x-kubernetes-preserve-unknown-fields`, and on any change of a kind without an OpenAPI schema;
+ * both need the cluster's OpenAPI document, which a plan from configuration alone cannot see, so
+ * such changes show as updates here. Types not listed use DEFAULT_RULE: every SDK resource's metadata block
  * (`kubernetes/schema_metadata.go`: name, namespace and generate_name are ForceNew).
  */
 export const REPLACE_RULES: Readonly<Record<string, ReplaceRule>> = {
