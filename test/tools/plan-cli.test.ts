@@ -87,7 +87,7 @@ describe('plan CLI', () => {
   });
 
   it('fails when the format is unknown', () => {
-    expectCleanError(plan(['--base', base, '--format', 'yaml']), /^plan: error: --format must be text, markdown or json, not "yaml"\n$/);
+    expectCleanError(plan(['--base', base, '--format', 'yaml']), /^plan: error: --format must be text, markdown, json or terraform-json, not "yaml"\n$/);
   });
 
   it('fails when the head directory is missing', () => {
@@ -106,6 +106,82 @@ describe('plan CLI', () => {
 
   it('fails when --stack matches no stack', () => {
     expectCleanError(plan(['--base', base, '--head', same, '--stack', 'mars-*']), /^plan: error: --stack mars-\* matches no stack \(stacks: yiwu-dc01\)\n$/);
+  });
+
+  it('refuses a head with no stacks instead of reading it as deleting the whole fleet', () => {
+    const empty = writeSynth({});
+    expectCleanError(plan(['--base', base, '--head', empty]), /^plan: error: --head: .* holds no stacks; comparing with it would read as deleting the whole fleet\n$/);
+    expectCleanError(plan(['--base', empty, '--head', same]), /^plan: error: --base: .* holds no stacks; comparing with it would read as creating the whole fleet\n$/);
+  });
+
+  it('exits 0 for a change of the provider block alone, as terraform -detailed-exitcode does, and still shows its risk', () => {
+    const moved = writeSynth({ 'yiwu-dc01': siteStack({ nodes, context: 'other-cluster' }) });
+    const r = plan(['--base', base, '--head', moved]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('! [provider] yiwu-dc01: provider.kubernetes[0].config_context: "yiwu-dc01" -> "other-cluster"');
+    expect(r.stdout.trimEnd().split('\n').pop()).toBe('No changes to resources or outputs (see the risks above).');
+  });
+
+  it('writes terraform plan JSON per stack and the review document with --format terraform-json --out', () => {
+    const out = path.join(tempDir(), 'plan-json');
+    const r = plan(['--base', base, '--head', changed, '--format', 'terraform-json', '--out', out]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('gpu-fleet-review.json\nyiwu-dc01.tfplan.json\n');
+    const doc = JSON.parse(fs.readFileSync(path.join(out, 'yiwu-dc01.tfplan.json'), 'utf8'));
+    expect(doc.format_version).toBe('1.2');
+    expect(doc.resource_changes.filter((c: { change: { actions: string[] } }) => c.change.actions[0] === 'create')).toHaveLength(2);
+    expect(JSON.parse(fs.readFileSync(path.join(out, 'gpu-fleet-review.json'), 'utf8')).summary).toEqual({ add: 2, change: 0, destroy: 0, move: 0 });
+  });
+
+  it('fails when terraform-json has no --out', () => {
+    expectCleanError(plan(['--base', base, '--head', changed, '--format', 'terraform-json']), /^plan: error: --format terraform-json writes one file per stack: give --out <dir>\n$/);
+  });
+});
+
+describe('plan CLI heads', () => {
+  /** An app directory whose cdktf.json runs `app`. */
+  function makeApp(app: string): string {
+    const dir = tempDir('plan-app-');
+    fs.writeFileSync(path.join(dir, 'cdktf.json'), JSON.stringify({ app }));
+    fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'commonjs', esModuleInterop: true, types: [] } }));
+    return dir;
+  }
+
+  it('refuses a --head older than the fleet sources unless --allow-stale', () => {
+    const app = makeApp('false');
+    const base = writeSynth({ 'yiwu-dc01': siteStack() });
+    const head = writeSynth({ 'yiwu-dc01': siteStack({ nodes: defaultNodes(4) }) });
+    fs.mkdirSync(path.join(app, 'fleets'));
+    fs.writeFileSync(path.join(app, 'fleets', 'site.ts'), '// changed after the synth\n');
+    const later = new Date(Date.now() + 60_000);
+    fs.utimesSync(path.join(app, 'fleets', 'site.ts'), later, later);
+    expectCleanError(plan(['--base', base, '--head', head], app), /^plan: error: --head: .* is stale: it was synthesized at .*, before fleets\/site\.ts changed at .*; leave out --head to synthesize the working tree, or pass --allow-stale to compare it anyway\n$/);
+    const r = plan(['--base', base, '--head', head, '--allow-stale'], app);
+    expect(r.status).toBe(2);
+    expect(r.stdout.trimEnd().split('\n').pop()).toBe('Plan: 2 to add, 0 to change, 0 to destroy.');
+  });
+
+  it('synthesizes the working tree fresh by default, whatever an earlier cdktf.out holds', () => {
+    const base = writeSynth({ 'yiwu-dc01': siteStack() });
+    const fresh = writeSynth({ 'yiwu-dc01': siteStack({ nodes: defaultNodes(5) }) });
+    const app = makeApp(`mkdir -p "$CDKTF_OUTDIR" && cp -r ${fresh}/. "$CDKTF_OUTDIR"`);
+    // An earlier synth left ./cdktf.out equal to the base; the app now writes five nodes.
+    writeSynth({ 'yiwu-dc01': siteStack() }, path.join(app, 'cdktf.out'));
+    const r = plan(['--base', base], app);
+    expect(r.stderr).toContain('plan: synthesizing the working tree');
+    expect(r.status).toBe(2);
+    expect(r.stdout).toMatch(/^Comparing base .* with head the working tree\./);
+    expect(r.stdout.trimEnd().split('\n').pop()).toBe('Plan: 4 to add, 0 to change, 0 to destroy.');
+  });
+
+  it('exits 1 with the violations when the working tree does not synthesize', () => {
+    const fixture = path.join(ROOT, 'test', 'stacks', 'fixtures', 'synth-fleet.ts');
+    const app = makeApp(`"${process.execPath}" -r "${REGISTER}" "${fixture}" broken`);
+    const r = plan(['--base', writeSynth({ 'yiwu-dc01': siteStack() })], app);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/plan: error: synthesizing the working tree failed: .* exited with status 1:\n/);
+    expect(r.stderr).toMatch(/lab-02/);
   });
 });
 
@@ -162,20 +238,24 @@ fs.writeFileSync(path.join(outdir, Manifest.fileName), JSON.stringify({ version:
     return git(repo, 'worktree', 'list', '--porcelain').split('\n').filter((l) => l.startsWith('worktree ')).length;
   }
 
-  it('synthesizes the ref in a temporary worktree and the missing head in place', () => {
+  it('synthesizes the ref in a temporary worktree and the working tree fresh', () => {
     const repo = makeRepo();
     const r = plan(['--base', 'HEAD'], repo);
     expect(r.stderr).toContain('plan: checking out HEAD');
     expect(r.status).toBe(2);
-    expect(r.stdout).toMatch(/^Comparing base HEAD \([0-9a-f]{12}\) with head cdktf\.out\./);
+    expect(r.stdout).toMatch(/^Comparing base HEAD \([0-9a-f]{12}\) with head the working tree\./);
     expect(r.stdout).toContain('~ kubernetes_labels.node_labels["n2"] will be updated in-place\n        ~ labels.pool = "a" -> "b"');
     expect(r.stdout).toContain('+ kubernetes_labels.node_labels["n3"] will be created');
     expect(r.stdout).toMatch(/servers +2 -> 3 +\(\+1\)/);
     // The worktree's own paths (the local backend's) are mapped back: no backend change.
     expect(r.stdout).not.toContain('backend');
     expect(r.stdout.trimEnd().split('\n').pop()).toBe('Plan: 1 to add, 1 to change, 0 to destroy.');
-    expect(fs.existsSync(path.join(repo, 'cdktf.out', 'manifest.json'))).toBe(true);
+    // The head went to a temporary directory, and the JSON names no temporary path.
+    expect(fs.existsSync(path.join(repo, 'cdktf.out'))).toBe(false);
     expect(worktrees(repo)).toBe(1);
+    const json = JSON.parse(plan(['--base', 'HEAD', '--format', 'json'], repo).stdout);
+    expect(json.base).toEqual({ kind: 'git', ref: 'HEAD', commit: expect.stringMatching(/^[0-9a-f]{40}$/) });
+    expect(json.head).toEqual({ kind: 'working-tree' });
   });
 
   it('fails when the ref is unknown', () => {

@@ -217,15 +217,18 @@ describe('plan diff', () => {
     expect(p.changed).toBe(true);
   });
 
-  it('reports a removed stack as destroys and a new stack as creates', () => {
-    const p = plan({ 'yiwu-dc01': siteStack(), 'old-site': siteStack({ site: 'old-site' }) }, { 'yiwu-dc01': siteStack(), 'new-site': siteStack({ site: 'new-site' }) });
+  it('reports a new stack as creates and leaves a removed stack unmanaged, destroying nothing', () => {
+    const p = plan({ 'yiwu-dc01': siteStack(), 'old-site': siteStack({ site: 'old-site', nodes: defaultNodes(1) }) }, { 'yiwu-dc01': siteStack(), 'new-site': siteStack({ site: 'new-site' }) });
     expect(p.stacks.map((s) => [s.name, s.status])).toEqual([
       ['new-site', 'added'],
       ['old-site', 'removed'],
       ['yiwu-dc01', 'unchanged'],
     ]);
-    expect(p.stacks[1].resources.every((r) => r.action === 'destroy')).toBe(true);
+    expect(p.stacks[1].resources).toEqual([]);
+    expect(p.stacks[1].unmanaged).toBe(5);
+    expect(p.stacks[1].summary).toEqual({ add: 0, change: 0, destroy: 0, move: 0 });
     expect(p.stacks[0].resources.every((r) => r.action === 'create')).toBe(true);
+    expect(p.summary.destroy).toBe(0);
   });
 
   it('sorts stacks and resource addresses in a stable order', () => {
@@ -294,76 +297,215 @@ describe('plan capacity', () => {
   });
 });
 
+describe('plan replace rules', () => {
+  it('replaces a DaemonSet whose spec.selector changes (ForceNew in the provider) and marks the attribute', () => {
+    const head = siteStack();
+    const ds = (head.doc as Doc).resource.kubernetes_daemon_set_v1['device-plugin_daemonset_0F1E2D3C'] as { spec: { selector: { match_labels: Record<string, string> }[] }[] };
+    ds.spec[0].selector[0].match_labels = { app: 'device-plugin' };
+    const p = plan({ 'yiwu-dc01': siteStack() }, { 'yiwu-dc01': head });
+    expect(resources(p)).toEqual([expect.objectContaining({ address: DAEMONSET, action: 'replace' })]);
+    expect(resources(p)[0].changes).toEqual([expect.objectContaining({ path: 'spec[0].selector[0].match_labels.app', forcesReplacement: true })]);
+    expect(p.summary).toEqual({ add: 1, change: 0, destroy: 1, move: 0 });
+    expect(p.risks.map((r) => `${r.severity} ${r.kind}`)).toEqual(['blocker replace']);
+  });
+
+  it('replaces a cluster role binding whose role_ref changes, and updates one whose subjects change', () => {
+    const doc = (role: string, sa: string) => ({
+      resource: { kubernetes_cluster_role_binding_v1: { b: { metadata: [{ name: 'x' }], role_ref: [{ api_group: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role }], subject: [{ kind: 'ServiceAccount', name: sa, namespace: 'n' }] } } },
+    });
+    expect(resources(plan({ s: { doc: doc('a', 'x') } }, { s: { doc: doc('b', 'x') } }), 's')[0]).toEqual(
+      expect.objectContaining({ action: 'replace', changes: [expect.objectContaining({ path: 'role_ref[0].name', forcesReplacement: true })] }),
+    );
+    expect(resources(plan({ s: { doc: doc('a', 'x') } }, { s: { doc: doc('a', 'y') } }), 's')[0].action).toBe('update');
+  });
+
+  it('replaces a kubernetes_manifest on apiVersion, kind, name and namespace, and updates it on spec', () => {
+    const doc = (m: Record<string, unknown>) => ({
+      resource: { kubernetes_manifest: { q: { manifest: { apiVersion: 'kueue.x-k8s.io/v1beta2', kind: 'LocalQueue', metadata: { name: 'q', namespace: 'team-a' }, spec: { clusterQueue: 'cq' }, ...m } } } },
+    });
+    const action = (m: Record<string, unknown>) => resources(plan({ s: { doc: doc({}) } }, { s: { doc: doc(m) } }), 's')[0].action;
+    expect(action({ apiVersion: 'kueue.x-k8s.io/v1beta1' })).toBe('replace');
+    expect(action({ kind: 'ClusterQueue' })).toBe('replace');
+    expect(action({ metadata: { name: 'r', namespace: 'team-a' } })).toBe('replace');
+    expect(action({ metadata: { name: 'q', namespace: 'team-b' } })).toBe('replace');
+    expect(action({ spec: { clusterQueue: 'other' } })).toBe('update');
+  });
+
+  it('replaces node labels when their kind changes, and a node taint when its node changes, never when only the taint changes', () => {
+    const head = siteStack();
+    (head.doc as Doc).resource.kubernetes_labels['pool-h100-train_node-labels_A1B2C3D4'].kind = 'Namespace';
+    const p = plan({ 'yiwu-dc01': siteStack() }, { 'yiwu-dc01': head });
+    expect(resources(p).map((r) => r.action)).toEqual(['replace', 'replace', 'replace']);
+    const taint = plan({ 'yiwu-dc01': siteStack() }, { 'yiwu-dc01': siteStack({ taintEffect: 'NoExecute' }) });
+    expect(resources(taint).map((r) => r.action)).toEqual(['update', 'update', 'update']);
+  });
+});
+
 describe('plan risks', () => {
-  function kinds(p: Plan): string[] {
-    return p.risks.map((r) => `${r.kind} ${r.address ?? '-'}`);
+  function lines(p: Plan): string[] {
+    return p.risks.map((r) => `${r.severity} ${r.kind}: ${r.message}`);
   }
 
-  it('flags destroys and replacements', () => {
-    const nodes = defaultNodes(2);
-    const p = plan({ 'yiwu-dc01': siteStack({ nodes }) }, { 'yiwu-dc01': siteStack({ nodes: { 'gpu-001': nodes['gpu-001'] }, configMapName: 'renamed' }) });
-    expect(p.risks.filter((r) => r.kind === 'destroy').map((r) => `${r.address}: ${r.message}`)).toEqual([
-      `${DP_CONFIG}: will be destroyed and re-created (metadata[0].name forces replacement)`,
-      `${LABELS}["gpu-002"]: will be destroyed`,
-      `${TAINTS}["gpu-002"]: will be destroyed`,
+  it('ranks blockers first: a namespace delete before per-node destroys', () => {
+    const base = siteStack();
+    (base.doc as Doc).resource.kubernetes_namespace_v1 = { serving: { metadata: [{ name: 'serving' }] } };
+    const nodes = defaultNodes(1);
+    const p = plan({ 'yiwu-dc01': base }, { 'yiwu-dc01': siteStack({ nodes, configMapName: 'renamed' }) });
+    expect(lines(p)).toEqual([
+      'blocker destroy: namespace serving is deleted, and with it every object in it (running jobs and their pods included)',
+      'warning replace: nvidia-device-plugin/nvidia-device-plugin-configs is replaced: deleted, then created anew (metadata[0].name forces replacement)',
+      'warning gpu-config: device-plugin config map nvidia-device-plugin/nvidia-device-plugin-configs: replaced; the device plugin reloads it and re-advertises GPUs on the nodes using it',
+      'warning nodes: 2 nodes gpu-002, gpu-003: leave pool h100-train (their labels and taints are removed; the Nodes stay in the cluster)',
     ]);
   });
 
-  it('flags taint changes with what they do to pods', () => {
+  it('says NoSchedule -> NoExecute evicts running pods that do not tolerate it, once for the nodes of the pool', () => {
     const p = plan({ 'yiwu-dc01': siteStack() }, { 'yiwu-dc01': siteStack({ taintEffect: 'NoExecute' }) });
-    const taints = p.risks.filter((r) => r.kind === 'taint');
-    expect(taints).toHaveLength(3);
-    expect(taints[0]).toEqual({
-      kind: 'taint',
-      stack: 'yiwu-dc01',
-      address: `${TAINTS}["gpu-001"]`,
-      message:
-        'node gpu-001: adds gpu-fleet.io/pool=h100-train:NoExecute (running pods that do not tolerate it are evicted); removes gpu-fleet.io/pool=h100-train:NoSchedule (pods that did not tolerate it can be scheduled there again)',
-    });
+    expect(lines(p)).toEqual([
+      'blocker taint: 3 nodes gpu-001, gpu-002, gpu-003: taint gpu-fleet.io/pool=h100-train:NoSchedule effect NoSchedule -> NoExecute: running pods that do not tolerate it are evicted, and new ones are not scheduled; a toleration of the same key for NoSchedule only does not cover NoExecute',
+    ]);
+    expect(p.risks[0].message).not.toContain('can be scheduled there again');
   });
 
-  it('flags device-plugin and MIG config map data changes', () => {
+  it('flags a MIG config map change as a repartition blocker and a device-plugin config map change as a warning', () => {
     const p = plan(
       { 'yiwu-dc01': siteStack() },
       { 'yiwu-dc01': siteStack({ devicePluginConfig: 'version: v1\nsharing:\n  timeSlicing: {}\n', migConfig: 'version: v1\nmig-configs: {}\n' }) },
     );
-    expect(p.risks.map((r) => r.message)).toEqual([
-      'device-plugin config map nvidia-device-plugin/nvidia-device-plugin-configs: data["h100-train"] changes; the device plugin reloads it and restarts, re-advertising GPUs on the nodes using it',
-      'MIG config map gpu-operator/default-mig-parted-config: data["config.yaml"] changes; mig-manager repartitions the GPUs of the nodes using it (GPU pods there are evicted)',
+    expect(lines(p)).toEqual([
+      'blocker mig: MIG config map gpu-operator/default-mig-parted-config: data["config.yaml"] changes; mig-manager repartitions the GPUs of the nodes using it, evicting their GPU pods',
+      'warning gpu-config: device-plugin config map nvidia-device-plugin/nvidia-device-plugin-configs: data["h100-train"] changes; the device plugin reloads it and re-advertises GPUs on the nodes using it',
     ]);
   });
 
-  it('flags changes of the device-plugin and MIG config node labels', () => {
-    const nodes = defaultNodes(2);
+  it('groups the nodes whose device-plugin and MIG config labels change the same way', () => {
+    const nodes = defaultNodes(3);
     const relabelled = clone(nodes);
-    relabelled['gpu-002']['nvidia.com/mig.config'] = 'all-1g.10gb';
-    relabelled['gpu-002']['nvidia.com/device-plugin.config'] = 'h100-shared';
+    for (const n of ['gpu-002', 'gpu-003']) {
+      relabelled[n]['nvidia.com/mig.config'] = 'all-1g.10gb';
+      relabelled[n]['nvidia.com/device-plugin.config'] = 'h100-shared';
+    }
     relabelled['gpu-001']['gpu-fleet.io/rack'] = 'rack-99';
     const p = plan({ 'yiwu-dc01': siteStack({ nodes }) }, { 'yiwu-dc01': siteStack({ nodes: relabelled }) });
-    expect(kinds(p)).toEqual([`gpu-config ${LABELS}["gpu-002"]`]);
-    expect(p.risks[0].message).toBe(
-      'node gpu-002: nvidia.com/device-plugin.config "h100-train" -> "h100-shared" (the device plugin switches its sharing config and restarts); nvidia.com/mig.config "all-disabled" -> "all-1g.10gb" (mig-manager repartitions its GPUs, evicting GPU pods)',
-    );
+    expect(lines(p)).toEqual([
+      'blocker mig: 2 nodes gpu-002, gpu-003: MIG config all-disabled -> all-1g.10gb: mig-manager repartitions their GPUs, evicting GPU pods there',
+      'warning gpu-config: 2 nodes gpu-002, gpu-003: device-plugin config h100-train -> h100-shared: the device plugin switches their sharing config and re-advertises their GPUs',
+    ]);
+    expect(p.stacks[0].nodeGroups.map((g) => `${g.range}: ${g.details.join('; ')}`)).toEqual([
+      'gpu-001: label gpu-fleet.io/rack rack-01 -> rack-99',
+      'gpu-002, gpu-003: device-plugin config h100-train -> h100-shared; MIG config all-disabled -> all-1g.10gb',
+    ]);
   });
 
-  it('flags provider, kubeconfig and backend changes', () => {
+  it('flags provider, kube context and backend changes as blockers, and exits as no change', () => {
     const head = siteStack({ context: 'yiwu-dc01-new' });
     const tf = (head.doc as { terraform: { required_providers: { kubernetes: { version: string } }; backend: unknown } }).terraform;
     tf.required_providers.kubernetes.version = '2.39.0';
     tf.backend = { local: { path: 'elsewhere.tfstate' } };
     const p = plan({ 'yiwu-dc01': siteStack() }, { 'yiwu-dc01': head });
-    expect(p.risks.map((r) => `${r.kind}: ${r.message}`)).toEqual([
-      'provider: provider.kubernetes[0].config_context: "yiwu-dc01" -> "yiwu-dc01-new" (kubeconfig / cluster connection: the stack would be applied to the cluster this now selects)',
-      'provider: terraform.required_providers.kubernetes.version: "2.38.0" -> "2.39.0" (provider source or version)',
-      'backend: terraform.backend.local.path: "terraform.yiwu-dc01.tfstate" -> "elsewhere.tfstate" (state location changes: terraform init -migrate-state is needed)',
+    expect(p.risks.map((r) => `${r.severity} ${r.kind}: ${r.message}`)).toEqual([
+      'blocker provider: provider.kubernetes[0].config_context: "yiwu-dc01" -> "yiwu-dc01-new" (kube context / cluster connection: the stack would be applied to the cluster this now selects)',
+      'blocker provider: terraform.required_providers.kubernetes.version: "2.38.0" -> "2.39.0" (provider source or version)',
+      'blocker backend: terraform.backend.local.path: "terraform.yiwu-dc01.tfstate" -> "elsewhere.tfstate" (state location changes: terraform init -migrate-state is needed)',
     ]);
-    expect(p.changed).toBe(true);
+    expect(p.changed).toBe(false);
     expect(p.summary).toEqual({ add: 0, change: 0, destroy: 0, move: 0 });
   });
 
-  it('raises no risk for a change that touches none of them', () => {
+  it('flags a device plugin image bump as a DaemonSet rollout', () => {
     const p = plan({ 'yiwu-dc01': siteStack() }, { 'yiwu-dc01': siteStack({ image: 'nvcr.io/nvidia/k8s-device-plugin:v0.17.1' }) });
-    expect(p.risks).toEqual([]);
+    expect(lines(p)).toEqual([
+      'blocker rollout: DaemonSet nvidia-device-plugin/nvidia-device-plugin: image nvcr.io/nvidia/k8s-device-plugin:v0.17.0 -> nvcr.io/nvidia/k8s-device-plugin:v0.17.1 (upgrade): its pod restarts on every node it runs on (rolling update); terraform waits for the rollout to finish',
+    ]);
+  });
+
+  it('flags a config checksum annotation and an added capability as one rollout', () => {
+    const head = siteStack();
+    const ds = (head.doc as Doc).resource.kubernetes_daemon_set_v1['device-plugin_daemonset_0F1E2D3C'] as { spec: { template: { metadata: Record<string, unknown>[]; spec: { container: Record<string, unknown>[] }[] }[] }[] };
+    ds.spec[0].template[0].metadata[0].annotations = { 'checksum/config': 'abc' };
+    ds.spec[0].template[0].spec[0].container[0].security_context = [{ capabilities: [{ add: ['SYS_ADMIN'] }] }];
+    const p = plan({ 'yiwu-dc01': siteStack() }, { 'yiwu-dc01': head });
+    expect(lines(p)).toEqual([
+      'blocker rollout: DaemonSet nvidia-device-plugin/nvidia-device-plugin: annotation checksum/config added, capabilities +SYS_ADMIN: its pod restarts on every node it runs on (rolling update); terraform waits for the rollout to finish',
+    ]);
+  });
+
+  it('flags a GPU Operator ClusterPolicy component change as a rollout, and a per-tenant LocalQueue delete as a custom object delete', () => {
+    const doc = (version: string, withQueue: boolean) => ({
+      resource: {
+        kubernetes_manifest: {
+          policy: { manifest: { apiVersion: 'nvidia.com/v1', kind: 'ClusterPolicy', metadata: { name: 'cluster-policy' }, spec: { devicePlugin: { version }, driver: { enabled: false } } } },
+          ...(withQueue ? { queue: { manifest: { apiVersion: 'kueue.x-k8s.io/v1beta2', kind: 'LocalQueue', metadata: { name: 'team-a', namespace: 'team-a' }, spec: { clusterQueue: 'team-a' } } } } : {}),
+        },
+      },
+    });
+    const p = plan({ s: { doc: doc('v0.17.0', true) } }, { s: { doc: doc('v0.17.1', false) } });
+    expect(lines(p)).toEqual([
+      'blocker destroy: custom object LocalQueue team-a/team-a is deleted',
+      'blocker rollout: ClusterPolicy cluster-policy: devicePlugin changes: the GPU Operator rolls the DaemonSet of each on every GPU node',
+    ]);
+  });
+
+  it('says terraform waits for a rollout only when it does', () => {
+    const manifestDs = (image: string, wait: boolean) => ({
+      resource: {
+        kubernetes_manifest: {
+          ds: {
+            manifest: { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent', namespace: 'ops' }, spec: { template: { spec: { containers: [{ name: 'a', image }] } } } },
+            ...(wait ? { wait: { rollout: true } } : {}),
+          },
+        },
+      },
+    });
+    expect(lines(plan({ s: { doc: manifestDs('a:v1', false) } }, { s: { doc: manifestDs('a:v2', false) } }))).toEqual([
+      'blocker rollout: DaemonSet ops/agent: image a:v1 -> a:v2 (upgrade): its pod restarts on every node it runs on (rolling update)',
+    ]);
+    expect(lines(plan({ s: { doc: manifestDs('a:v1', true) } }, { s: { doc: manifestDs('a:v2', true) } }))[0]).toMatch(/; terraform waits for the rollout to finish$/);
+    const head = siteStack({ image: 'nvcr.io/nvidia/k8s-device-plugin:v0.17.1' });
+    (head.doc as Doc).resource.kubernetes_daemon_set_v1['device-plugin_daemonset_0F1E2D3C'].wait_for_rollout = false;
+    expect(lines(plan({ 'yiwu-dc01': siteStack() }, { 'yiwu-dc01': head }))[0]).toMatch(/\(rolling update\)$/);
+  });
+
+  it('warns of the unordered destroy + create when a node moves between pools, and not once moved blocks move it', () => {
+    const pools = (a: string[], b: string[], moved: { from: string; to: string }[] = []) => ({
+      doc: {
+        variable: { nodes_a: { type: 'map(map(string))' }, nodes_b: { type: 'map(map(string))' } },
+        resource: {
+          kubernetes_labels: {
+            'pool-a_node-labels_1': { for_each: '${var.nodes_a}', api_version: 'v1', kind: 'Node', metadata: { name: '${each.key}' }, labels: '${each.value}', field_manager: 'gpu-fleet' },
+            'pool-b_node-labels_2': { for_each: '${var.nodes_b}', api_version: 'v1', kind: 'Node', metadata: { name: '${each.key}' }, labels: '${each.value}', field_manager: 'gpu-fleet' },
+          },
+        },
+        ...(moved.length ? { moved } : {}),
+      },
+      files: {
+        'nodes.auto.tfvars.json': {
+          nodes_a: Object.fromEntries(a.map((n) => [n, { 'gpu-fleet.io/pool': 'a' }])),
+          nodes_b: Object.fromEntries(b.map((n) => [n, { 'gpu-fleet.io/pool': 'b' }])),
+        },
+      },
+    });
+    const raced = plan({ s: pools(['n1', 'n2'], ['n3']) }, { s: pools(['n1'], ['n2', 'n3']) });
+    expect(raced.summary).toEqual({ add: 1, change: 0, destroy: 1, move: 0 });
+    expect(lines(raced).filter((l) => l.startsWith('blocker'))).toEqual([expect.stringMatching(/^blocker node-race: 1 node n2: a -> b: each Node's labels and taints are destroyed/)]);
+    const fixed = plan(
+      { s: pools(['n1', 'n2'], ['n3']) },
+      { s: pools(['n1'], ['n2', 'n3'], [{ from: 'kubernetes_labels.pool-a_node-labels_1["n2"]', to: 'kubernetes_labels.pool-b_node-labels_2["n2"]' }]) },
+    );
+    expect(fixed.summary).toEqual({ add: 0, change: 1, destroy: 0, move: 1 });
+    expect(fixed.stacks[0].nodeGroups).toEqual([expect.objectContaining({ kind: 'move', fromPool: 'a', toPool: 'b', race: false })]);
+    expect(lines(fixed).filter((l) => l.startsWith('blocker'))).toEqual([]);
+  });
+
+  it('tells nodes joining a pool as one informational line', () => {
+    const nodes = defaultNodes(12);
+    const p = plan({ 'yiwu-dc01': siteStack({ nodes: defaultNodes(2) }) }, { 'yiwu-dc01': siteStack({ nodes }) });
+    expect(lines(p)).toEqual(['info nodes: 10 nodes gpu-003..gpu-012: join pool h100-train (taint gpu-fleet.io/pool=h100-train:NoSchedule, device-plugin config h100-train, MIG config all-disabled)']);
+  });
+
+  it('raises no risk for a change of an ordinary object', () => {
+    const doc = (v: string) => ({ resource: { kubernetes_config_map_v1: { c: { metadata: [{ name: 'notes', namespace: 'ops' }], data: { a: v } } } } });
+    expect(plan({ s: { doc: doc('1') } }, { s: { doc: doc('2') } }).risks).toEqual([]);
   });
 });
 

@@ -4,17 +4,49 @@
  * `terraform plan -detailed-exitcode`).
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
-import { buildPlan } from './build';
+import { PlanDetail, buildPlanWithDetail } from './build';
 import { PlanError, messageOf } from './errors';
 import { loadSynthOutput, relocatePaths } from './load';
-import { SourceInfo, SynthOutput } from './model';
+import { Plan, SourceInfo, SynthOutput } from './model';
 import { renderJson } from './render-json';
 import { renderMarkdown } from './render-markdown';
+import { renderTerraformJson } from './render-terraform-json';
 import { renderText } from './render-text';
-import { isInGitRepository, readCdktfConfig, resolveGitRef, synthesize, withGitRefSynth } from './synth';
+import { isInGitRepository, resolveGitRef, synthesize, withGitRefSynth } from './synth';
 
-export const USAGE = `Usage: npm run plan -- --base <dir|git-ref> [--head <dir>] [--format text|markdown|json] [--stack <glob>]... [--synth]
+/** What a renderer gives back: text for stdout, and files to write under --out (relative names). */
+export interface Rendered {
+  readonly stdout: string;
+  readonly files?: Readonly<Record<string, string>>;
+}
+
+/** A format: one renderer over the plan model (and, for terraform-json, every evaluated instance). */
+export interface FormatSpec {
+  readonly render: (plan: Plan, detail: PlanDetail) => Rendered;
+  /** Writes files, so --out is required. */
+  readonly writesFiles?: boolean;
+}
+
+/** The formats, by --format name. A new format is one more row. */
+export const FORMATS = {
+  text: { render: (plan) => ({ stdout: renderText(plan) }) },
+  markdown: { render: (plan) => ({ stdout: renderMarkdown(plan) }) },
+  json: { render: (plan) => ({ stdout: renderJson(plan) }) },
+  'terraform-json': { render: renderTerraformJson, writesFiles: true },
+} satisfies Record<string, FormatSpec>;
+
+export type Format = keyof typeof FORMATS;
+
+function isFormat(f: string): f is Format {
+  return Object.prototype.hasOwnProperty.call(FORMATS, f);
+}
+
+const FORMAT_NAMES = Object.keys(FORMATS);
+const FORMAT_LIST = `${FORMAT_NAMES.slice(0, -1).join(', ')} or ${FORMAT_NAMES[FORMAT_NAMES.length - 1]}`;
+
+export const USAGE = `Usage: npm run plan -- --base <dir|git-ref> [--head <dir> [--allow-stale]] [--format <format>] [--out <dir>] [--stack <glob>]...
        ts-node --transpile-only tools/plan.ts --base <dir|git-ref> [options]
 
 Shows what a fleet change does, terraform-plan style, from two cdktf synth outputs,
@@ -24,15 +56,21 @@ Options:
   --base <dir|git-ref>  The synth output to compare against: a previous cdktf.out directory,
                         or a git ref (branch, tag, commit) that is synthesized in a temporary
                         git worktree. A directory wins over a ref of the same name. Required.
-  --head <dir>          The synth output with the change. Default: ./cdktf.out (or cdktf.json's
-                        "output"), synthesized first when it is missing.
-  --synth               Synthesize the default head first even when it exists (it may be stale).
-  --format <format>     text (default), markdown (a pull-request comment) or json (one document).
+  --head <dir>          The synth output with the change. Default: the working tree, synthesized
+                        fresh into a temporary directory (a fleet that fails to synthesize exits 1
+                        with its violations).
+  --allow-stale         Accept a --head directory older than the fleet sources (main.ts,
+                        cdktf.json, constructs/, stacks/, fleets/), which is refused otherwise.
+  --format <format>     text (default), markdown (a pull-request comment), json (the plan model,
+                        one document) or terraform-json (per stack terraform's plan JSON, as
+                        \`terraform show -json\` writes it, plus gpu-fleet-review.json; needs --out).
+  --out <dir>           Where terraform-json writes its files (created when missing).
   --stack <glob>        Only stacks whose name matches; * and ? are wildcards. Repeatable, or
-                        comma-separated.
+                        comma-separated. Fleet capacity still sums every stack.
   -h, --help            Show this help.
 
-Exit status: 0 no changes, 2 changes, 1 error (like terraform plan -detailed-exitcode).`;
+Exit status: 0 no changes, 2 changes, 1 error (like terraform plan -detailed-exitcode: a change
+of provider or backend blocks alone exits 0, its risks still listed).`;
 
 function realpath(p: string): string {
   try {
@@ -42,14 +80,13 @@ function realpath(p: string): string {
   }
 }
 
-export type Format = 'text' | 'markdown' | 'json';
-
 export interface CliOptions {
   readonly base: string;
   readonly head?: string;
   readonly format: Format;
+  readonly out?: string;
   readonly stacks: string[];
-  readonly synth: boolean;
+  readonly allowStale: boolean;
   readonly help: boolean;
 }
 
@@ -58,8 +95,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   let base: string | undefined;
   let head: string | undefined;
   let format: Format = 'text';
+  let out: string | undefined;
   const stacks: string[] = [];
-  let synth = false;
+  let allowStale = false;
   let help = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -81,15 +119,21 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         break;
       case '--format': {
         const f = value();
-        if (f !== 'text' && f !== 'markdown' && f !== 'json') throw new PlanError(`--format must be text, markdown or json, not "${f}"`);
+        if (!isFormat(f)) throw new PlanError(`--format must be ${FORMAT_LIST}, not "${f}"`);
         format = f;
         break;
       }
+      case '--out':
+        out = value();
+        break;
+      case '--allow-stale':
+        allowStale = true;
+        break;
       case '--stack':
         stacks.push(...value().split(',').map((s) => s.trim()).filter(Boolean));
         break;
       case '--synth':
-        synth = true;
+        // The default head is always synthesized fresh now; accepted for old scripts.
         break;
       case '-h':
       case '--help':
@@ -99,10 +143,11 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         throw new PlanError(`unknown argument "${arg}" (see --help)`);
     }
   }
-  if (help) return { base: base ?? '', head, format, stacks, synth, help };
+  if (help) return { base: base ?? '', head, format, out, stacks, allowStale, help };
   if (base === undefined || base === '') throw new PlanError('--base is required: a previous cdktf.out directory or a git ref (see --help)');
-  if (head !== undefined && synth) throw new PlanError('--synth only applies to the default head (./cdktf.out); leave out --head or --synth');
-  return { base, head, format, stacks, synth, help };
+  if ((FORMATS[format] as FormatSpec).writesFiles && out === undefined) throw new PlanError(`--format ${format} writes one file per stack: give --out <dir>`);
+  if (allowStale && head === undefined) throw new PlanError('--allow-stale only applies to --head <dir>; the default head is synthesized fresh');
+  return { base, head, format, out, stacks, allowStale, help };
 }
 
 export interface Io {
@@ -111,18 +156,80 @@ export interface Io {
   readonly stderr: (text: string) => void;
 }
 
-function loadHead(options: CliOptions, io: Io): { output: SynthOutput; info: SourceInfo } {
+/** Files and directories whose change changes what the fleet synthesizes, relative to the app directory. */
+export const FLEET_SOURCES = ['main.ts', 'cdktf.json', 'constructs', 'stacks', 'fleets'];
+
+/** The newest fleet source under `appDir`: its path and modification time (ms); undefined when there is none. */
+export function newestFleetSource(appDir: string): { file: string; mtimeMs: number } | undefined {
+  let newest: { file: string; mtimeMs: number } | undefined;
+  const visit = (p: string): void => {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(p);
+    } catch {
+      return;
+    }
+    if (st.isDirectory()) {
+      for (const n of fs.readdirSync(p)) if (n !== 'node_modules' && !n.startsWith('.')) visit(path.join(p, n));
+    } else if (/\.(ts|json)$/.test(p) && (!newest || st.mtimeMs > newest.mtimeMs)) {
+      newest = { file: path.relative(appDir, p), mtimeMs: st.mtimeMs };
+    }
+  };
+  for (const s of FLEET_SOURCES) visit(path.join(appDir, s));
+  return newest;
+}
+
+/** When the synth output in `dir` was written: its manifest.json, else its newest cdk.tf.json. */
+function synthTime(dir: string): number {
+  try {
+    return fs.statSync(path.join(dir, 'manifest.json')).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+function refuseEmpty(output: SynthOutput, label: string): SynthOutput {
+  if (!output.stacks.size) {
+    throw new PlanError(`${label}: ${output.dir} holds no stacks; comparing with it would read as ${label === '--base' ? 'creating' : 'deleting'} the whole fleet`);
+  }
+  return output;
+}
+
+/** The head: --head as given (refused when older than the fleet sources), or the working tree synthesized fresh. */
+function withHead<T>(options: CliOptions, io: Io, use: (output: SynthOutput, info: SourceInfo) => T): T {
   if (options.head !== undefined) {
     const dir = path.resolve(io.cwd, options.head);
     if (!fs.existsSync(dir)) throw new PlanError(`--head: ${options.head} does not exist`);
-    return { output: loadSynthOutput(dir, '--head'), info: { kind: 'dir', path: options.head } };
+    const output = refuseEmpty(loadSynthOutput(dir, '--head'), '--head');
+    if (!options.allowStale) {
+      const newest = newestFleetSource(io.cwd);
+      const written = synthTime(dir);
+      if (newest && written && newest.mtimeMs > written) {
+        throw new PlanError(
+          `--head: ${options.head} is stale: it was synthesized at ${new Date(written).toISOString()}, before ${newest.file} changed at ${new Date(newest.mtimeMs).toISOString()}; ` +
+            'leave out --head to synthesize the working tree, or pass --allow-stale to compare it anyway',
+        );
+      }
+    }
+    return use(output, { kind: 'dir', path: options.head });
   }
-  const { output } = fs.existsSync(path.join(io.cwd, 'cdktf.json')) ? readCdktfConfig(io.cwd) : { output: 'cdktf.out' };
-  const dir = path.resolve(io.cwd, output);
-  if (options.synth || !fs.existsSync(dir)) {
-    synthesize(io.cwd, dir, `the working tree into ${output}`, (m) => io.stderr(m + '\n'));
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gpu-fleet-plan-head-'));
+  try {
+    const outdir = path.join(tmp, 'cdktf.out');
+    synthesize(io.cwd, outdir, 'the working tree', (m) => io.stderr(m + '\n'));
+    return use(refuseEmpty(relocatePaths(loadSynthOutput(outdir, '--head'), [outdir, tmp], 'cdktf.out'), '--head'), { kind: 'working-tree' });
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
   }
-  return { output: loadSynthOutput(dir, '--head'), info: { kind: 'dir', path: output } };
+}
+
+function writeFiles(dir: string, files: Readonly<Record<string, string>>): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+  } catch (e) {
+    throw new PlanError(`--out: cannot write to ${dir}: ${(e as NodeJS.ErrnoException).code ?? messageOf(e)}`);
+  }
 }
 
 /** Runs the tool; returns the exit code. Never throws. */
@@ -135,16 +242,16 @@ export function main(argv: readonly string[], io: Io): number {
     }
     const log = (m: string): void => io.stderr(m + '\n');
     const baseDir = path.resolve(io.cwd, options.base);
-    let rendered: { text: string; changed: boolean };
-    const finish = (base: SynthOutput, baseInfo: SourceInfo): { text: string; changed: boolean } => {
-      const head = loadHead(options, io);
-      const plan = buildPlan(base, head.output, { base: baseInfo, head: head.info, stackFilter: options.stacks });
-      const text = options.format === 'json' ? renderJson(plan) : options.format === 'markdown' ? renderMarkdown(plan) : renderText(plan);
-      return { text, changed: plan.changed };
-    };
+    const spec: FormatSpec = FORMATS[options.format];
+    const finish = (base: SynthOutput, baseInfo: SourceInfo): { rendered: Rendered; changed: boolean } =>
+      withHead(options, io, (head, headInfo) => {
+        const { plan, detail } = buildPlanWithDetail(refuseEmpty(base, '--base'), head, { base: baseInfo, head: headInfo, stackFilter: options.stacks });
+        return { rendered: spec.render(plan, detail), changed: plan.changed };
+      });
+    let result: { rendered: Rendered; changed: boolean };
     if (fs.existsSync(baseDir)) {
       if (!fs.statSync(baseDir).isDirectory()) throw new PlanError(`--base: ${options.base} is not a directory`);
-      rendered = finish(loadSynthOutput(baseDir, '--base'), { kind: 'dir', path: options.base });
+      result = finish(loadSynthOutput(baseDir, '--base'), { kind: 'dir', path: options.base });
     } else {
       const ref = resolveGitRef(options.base, io.cwd);
       if (!ref) {
@@ -155,10 +262,11 @@ export function main(argv: readonly string[], io: Io): number {
       const base = withGitRefSynth(ref, io.cwd, log, (outdir, appDir) =>
         relocatePaths(loadSynthOutput(outdir, `--base ${options.base}`), [appDir, realpath(appDir)], io.cwd),
       );
-      rendered = finish(base, { kind: 'git', path: base.dir, ref: ref.ref, commit: ref.commit });
+      result = finish(base, { kind: 'git', ref: ref.ref, commit: ref.commit });
     }
-    io.stdout(rendered.text);
-    return rendered.changed ? 2 : 0;
+    if (result.rendered.files) writeFiles(path.resolve(io.cwd, options.out!), result.rendered.files);
+    io.stdout(result.rendered.stdout);
+    return result.changed ? 2 : 0;
   } catch (e) {
     if (!(e instanceof PlanError) && process.env.PLAN_DEBUG) io.stderr(`${(e as Error)?.stack ?? String(e)}\n`);
     io.stderr(`plan: error: ${messageOf(e)}\n`);

@@ -53,19 +53,57 @@ export function diffValues(before: Json | undefined, after: Json | undefined, pr
   return out;
 }
 
+/** What terraform-provider-kubernetes v2.38.0 does when an attribute of one resource type changes. */
+export interface ReplaceRule {
+  /** Attribute paths (list indexes left out) whose change destroys the object and creates a new one. */
+  readonly forceNew: readonly PathSegment[][];
+  /** The provider waits for the object's pods to roll out on create and update (`wait_for_rollout`, default true). */
+  readonly waitsForRollout?: boolean;
+  /** Where the rule is read from, in hashicorp/terraform-provider-kubernetes at v2.38.0. */
+  readonly source: string;
+}
+
+const METADATA_NAME: PathSegment[][] = [['metadata', 'name'], ['metadata', 'namespace'], ['metadata', 'generate_name']];
+
 /**
- * Attributes whose change forces replacement, without provider schemas: a kubernetes object's
- * name and namespace identify it, so changing them destroys the old object and creates a new one.
- * The patch resources also key on api_version and kind. Paths skip list indexes (nested blocks
- * are written as objects or one-element lists).
+ * One rule per resource type, from the provider's schema (`ForceNew: true`) and, for
+ * kubernetes_manifest, from `manifest/provider/plan.go` (RequiresReplace on apiVersion, kind,
+ * metadata.name and, for namespaced kinds, metadata.namespace; a cluster-scoped kind has no
+ * namespace to change). plan.go also replaces on a changed field whose CRD schema says
+ * `x-kubernetes-preserve-unknown-fields`, and on any change of a kind without an OpenAPI schema;
+ * both need the cluster's OpenAPI document, which a plan from configuration alone cannot see, so
+ * such changes show as updates here. Types not listed use DEFAULT_RULE: every SDK resource's metadata block
+ * (`kubernetes/schema_metadata.go`: name, namespace and generate_name are ForceNew).
  */
-const FORCE_NEW_RULES: ReadonlyArray<{ readonly applies: (type: string) => boolean; readonly paths: PathSegment[][] }> = [
-  { applies: (t) => t.startsWith('kubernetes_'), paths: [['metadata', 'name'], ['metadata', 'namespace']] },
-  { applies: (t) => t === 'kubernetes_labels' || t === 'kubernetes_annotations', paths: [['api_version'], ['kind']] },
-];
+export const REPLACE_RULES: Readonly<Record<string, ReplaceRule>> = {
+  kubernetes_manifest: {
+    forceNew: [['manifest', 'apiVersion'], ['manifest', 'kind'], ['manifest', 'metadata', 'name'], ['manifest', 'metadata', 'namespace']],
+    source: 'manifest/provider/plan.go',
+  },
+  kubernetes_labels: { forceNew: [['api_version'], ['kind'], ...METADATA_NAME], source: 'kubernetes/resource_kubernetes_labels.go' },
+  kubernetes_annotations: { forceNew: [['api_version'], ['kind'], ...METADATA_NAME], source: 'kubernetes/resource_kubernetes_annotations.go' },
+  kubernetes_node_taint: { forceNew: [['metadata', 'name']], source: 'kubernetes/resource_kubernetes_node_taint.go' },
+  kubernetes_cluster_role_binding: { forceNew: [...METADATA_NAME, ['role_ref']], source: 'kubernetes/resource_kubernetes_cluster_role_binding.go' },
+  kubernetes_cluster_role_binding_v1: { forceNew: [...METADATA_NAME, ['role_ref']], source: 'kubernetes/resource_kubernetes_cluster_role_binding_v1.go' },
+  kubernetes_role_binding: { forceNew: [...METADATA_NAME, ['role_ref']], source: 'kubernetes/resource_kubernetes_role_binding.go' },
+  kubernetes_role_binding_v1: { forceNew: [...METADATA_NAME, ['role_ref']], source: 'kubernetes/resource_kubernetes_role_binding_v1.go' },
+  kubernetes_daemonset: { forceNew: [...METADATA_NAME, ['spec', 'selector']], waitsForRollout: true, source: 'kubernetes/resource_kubernetes_daemonset.go' },
+  kubernetes_daemon_set_v1: { forceNew: [...METADATA_NAME, ['spec', 'selector']], waitsForRollout: true, source: 'kubernetes/resource_kubernetes_daemon_set_v1.go' },
+  kubernetes_deployment: { forceNew: [...METADATA_NAME], waitsForRollout: true, source: 'kubernetes/resource_kubernetes_deployment.go' },
+  kubernetes_deployment_v1: { forceNew: [...METADATA_NAME], waitsForRollout: true, source: 'kubernetes/resource_kubernetes_deployment_v1.go' },
+  kubernetes_stateful_set: { forceNew: [...METADATA_NAME, ['spec', 'selector'], ['spec', 'service_name'], ['spec', 'pod_management_policy'], ['spec', 'volume_claim_template']], waitsForRollout: true, source: 'kubernetes/resource_kubernetes_stateful_set.go' },
+  kubernetes_stateful_set_v1: { forceNew: [...METADATA_NAME, ['spec', 'selector'], ['spec', 'service_name'], ['spec', 'pod_management_policy'], ['spec', 'volume_claim_template']], waitsForRollout: true, source: 'kubernetes/resource_kubernetes_stateful_set_v1.go' },
+};
+
+export const DEFAULT_RULE: ReplaceRule = { forceNew: METADATA_NAME, source: 'kubernetes/schema_metadata.go' };
+
+/** The rule for a resource type; undefined for types of other providers. */
+export function replaceRule(type: string): ReplaceRule | undefined {
+  return REPLACE_RULES[type] ?? (type.startsWith('kubernetes_') ? DEFAULT_RULE : undefined);
+}
 
 export function forceNewPaths(type: string): PathSegment[][] {
-  return FORCE_NEW_RULES.filter((r) => r.applies(type)).flatMap((r) => r.paths);
+  return (replaceRule(type)?.forceNew ?? []).map((p) => [...p]);
 }
 
 function withoutIndexes(segs: readonly PathSegment[]): PathSegment[] {

@@ -119,20 +119,67 @@ export interface CapacityMetric {
 }
 
 export interface StackCapacity {
-  readonly before: Json | null;
-  readonly after: Json | null;
-  /** Only the metrics that changed. */
+  /** Only the metrics that changed (the full before and after values stay out, so a no-op plan stays small). */
   readonly changes: CapacityMetric[];
 }
 
-export type RiskKind = 'destroy' | 'taint' | 'gpu-config' | 'provider' | 'backend';
+/**
+ * How much a risk matters. Blockers are listed in full in every format; warnings may be
+ * abridged in a pull-request comment; informational items are summarised.
+ */
+export type Severity = 'blocker' | 'warning' | 'info';
+
+export type RiskKind =
+  | 'stack'
+  | 'provider'
+  | 'backend'
+  | 'destroy'
+  | 'replace'
+  | 'taint'
+  | 'mig'
+  | 'rollout'
+  | 'quota'
+  | 'node-race'
+  | 'gpu-config'
+  | 'nodes';
 
 export interface Risk {
+  readonly severity: Severity;
   readonly kind: RiskKind;
   readonly stack: string;
   /** The resource instance, when the risk is about one. */
   readonly address?: string;
   readonly message: string;
+}
+
+/** Where a stack is applied: its provider's kubeconfig and context, and where its state lives. */
+export interface StackTarget {
+  readonly context: string | null;
+  readonly configPath: string | null;
+  /** `local: terraform.yiwu-dc01.tfstate`, `s3: bucket/key`, ...; null without a backend block. */
+  readonly backend: string | null;
+}
+
+/**
+ * The net change of a set of nodes of one site that change the same way: nodes joining or
+ * leaving a pool, moving between pools, or changing labels or taints in place.
+ */
+export interface NodeGroup {
+  readonly kind: 'join' | 'leave' | 'move' | 'change';
+  /** Pool before (null for nodes new to the stack). */
+  readonly fromPool: string | null;
+  /** Pool after (null for nodes no longer in the stack). */
+  readonly toPool: string | null;
+  /** Node names, sorted. */
+  readonly nodes: string[];
+  /** `yiwu-dc01-rack-001-u01..rack-005-u25`, or the names themselves when there are at most three. */
+  readonly range: string;
+  /** What changes on each of them: `taint gpu-fleet.io/workload=training -> inference`, `device-plugin config training -> inference-shared`, ... */
+  readonly details: string[];
+  /** Per-node objects destroyed under one resource and created under another, with no order between them. */
+  readonly race: boolean;
+  /** Every node of `fromPool` moved to `toPool`, which is new: a pool rename. */
+  readonly poolRenamed: boolean;
 }
 
 export type StackStatus = 'added' | 'removed' | 'changed' | 'unchanged';
@@ -141,8 +188,17 @@ export interface StackPlan {
   readonly name: string;
   readonly status: StackStatus;
   readonly summary: Summary;
-  /** Sorted by address; only instances that change. */
+  /** Sorted by address; only instances that change. A removed stack has none: `cdktf deploy` leaves its objects alone. */
   readonly resources: ResourceChange[];
+  /** A removed stack: the resource instances its base state holds, left unmanaged (0 destroyed). */
+  readonly unmanaged: number;
+  /** For an added stack that looks like a removed one under a new name (or the other way round): the other name. */
+  readonly renamedFrom?: string;
+  readonly renamedTo?: string;
+  /** Where the head (or, for a removed stack, the base) applies. */
+  readonly target: StackTarget | null;
+  /** Per-node changes by pool, one entry per way a set of nodes changes. */
+  readonly nodeGroups: NodeGroup[];
   /** Output changes other than `capacity`, which has its own section. */
   readonly outputs: OutputChange[];
   /** Changes to the stack's `provider` block. */
@@ -150,14 +206,16 @@ export interface StackPlan {
   /** Changes to the stack's `terraform` block (required_providers, backend). */
   readonly terraformChanges: AttributeChange[];
   readonly capacity: StackCapacity | null;
+  /** Ranked: blockers first. */
   readonly risks: Risk[];
   readonly warnings: string[];
 }
 
 export interface SourceInfo {
-  readonly kind: 'dir' | 'git';
-  /** The synth output directory that was read (a temporary one, since removed, for a git ref). */
-  readonly path: string;
+  /** `working-tree`: the checkout, synthesized fresh for this plan. */
+  readonly kind: 'dir' | 'git' | 'working-tree';
+  /** The synth output directory as given (absent for a git ref and the working tree, whose output is temporary). */
+  readonly path?: string;
   readonly ref?: string;
   readonly commit?: string;
 }
@@ -167,13 +225,18 @@ export interface Plan {
   readonly head: SourceInfo;
   /** The --stack globs, when given. */
   readonly stackFilter: string[];
-  /** true when anything differs: resources, outputs, capacity, provider or terraform blocks. */
+  /**
+   * true when terraform would change something (a resource or an output) or a stack is added or
+   * removed; a change of provider or backend blocks alone is no change, as for
+   * `terraform plan -detailed-exitcode`, but still raises its risks.
+   */
   readonly changed: boolean;
   readonly summary: Summary;
   /** Every stack (changed or not), sorted by name. */
   readonly stacks: StackPlan[];
-  /** Fleet totals (sums over the stacks compared), only the metrics that changed. */
+  /** Fleet totals over every stack of base and head, whatever --stack selects; only the metrics that changed. */
   readonly capacity: CapacityMetric[];
+  /** Ranked by severity (blockers first), then stack and address. */
   readonly risks: Risk[];
   readonly warnings: string[];
 }

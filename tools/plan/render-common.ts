@@ -1,8 +1,11 @@
 /** Pieces shared by the text and markdown renderers. */
-import { AttributeChange, CapacityMetric, Json, Plan, ResourceChange, SourceInfo, StackPlan, Summary } from './model';
+import { sourceLabelOf } from './build';
+import { AttributeChange, CapacityMetric, Json, Plan, ResourceChange, Risk, Severity, SourceInfo, StackPlan, Summary } from './model';
+import { describeNodeGroup } from './nodes';
+import { SEVERITIES, describeTarget } from './risks';
 
 export function planLine(plan: Plan): string {
-  if (!plan.changed) return 'No changes.';
+  if (!plan.changed) return plan.risks.length ? 'No changes to resources or outputs (see the risks above).' : 'No changes.';
   return summaryLine(plan.summary);
 }
 
@@ -14,6 +17,10 @@ export function summaryLine(s: Summary): string {
 /** `1 to add, 3 to change, 0 to destroy.` plus what else changed; `No changes.` for an unchanged stack. */
 export function stackSummary(stack: StackPlan): string {
   if (stack.status === 'unchanged') return 'No changes.';
+  if (stack.status === 'removed') {
+    const n = stack.unmanaged;
+    return `${stack.renamedTo ? `renamed to ${stack.renamedTo}` : 'removed'}: left unmanaged, 0 destroyed (${n} resource instance${n === 1 ? '' : 's'} stay in the cluster).`;
+  }
   const s = stack.summary;
   const extras = stackNotes(stack);
   return `${s.add} to add, ${s.change} to change, ${s.destroy} to destroy.${extras.length ? ` (${extras.join(', ')})` : ''}`;
@@ -23,8 +30,9 @@ export function stackSummary(stack: StackPlan): string {
 export function stackNotes(stack: StackPlan): string[] {
   const s = stack.summary;
   const extras: string[] = [];
-  if (stack.status === 'added') extras.push('new stack');
-  if (stack.status === 'removed') extras.push('stack removed');
+  if (stack.status === 'added') extras.push(stack.renamedFrom ? `new stack, looks like ${stack.renamedFrom} renamed` : 'new stack');
+  if (stack.status === 'removed') extras.push(stack.renamedTo ? `renamed to ${stack.renamedTo}: left unmanaged` : 'stack removed: left unmanaged');
+  if (stack.nodeGroups.length) extras.push(`${stack.nodeGroups.length} node group${stack.nodeGroups.length === 1 ? '' : 's'}`);
   if (s.move) extras.push(`${s.move} moved`);
   if (stack.outputs.length) extras.push('outputs change');
   if (stack.capacity?.changes.length) extras.push('capacity changes');
@@ -34,7 +42,22 @@ export function stackNotes(stack: StackPlan): string[] {
 }
 
 export function sourceLabel(s: SourceInfo): string {
-  return s.kind === 'git' ? `${s.ref} (${(s.commit ?? '').slice(0, 12)})` : s.path;
+  return sourceLabelOf(s);
+}
+
+/** Lines a stack shows before its resources: where it applies (new, removed or renamed stacks) and its node groups. */
+export function stackHeadLines(stack: StackPlan): { target: string | undefined; nodes: string[] } {
+  const showTarget = stack.status === 'added' || stack.status === 'removed' || stack.providerChanges.length > 0 || stack.terraformChanges.length > 0;
+  return { target: showTarget ? describeTarget(stack.target) : undefined, nodes: stack.nodeGroups.map(describeNodeGroup) };
+}
+
+/** Risks by severity, in rank order. */
+export function risksBySeverity(risks: readonly Risk[]): { severity: Severity; risks: Risk[] }[] {
+  return SEVERITIES.map((severity) => ({ severity, risks: risks.filter((r) => r.severity === severity) })).filter((g) => g.risks.length);
+}
+
+export function riskText(r: Risk): string {
+  return `${r.stack}: ${r.address ? `${r.address}: ` : ''}${r.message}`;
 }
 
 export function formatValue(v: Json | undefined): string {

@@ -4,8 +4,8 @@
  * comment size limit by abridging the details when needed.
  */
 import { CapacityMetric, Plan, Risk, StackPlan } from './model';
-import { RISK_KINDS, RISK_TITLES } from './risks';
-import { Line, ResourceLinesOptions, metricDelta, metricNote, metricValue, otherChangeSections, planLine, resourceLines, sourceLabel, stackNotes, stackSummary } from './render-common';
+import { RISK_KINDS, RISK_TITLES, SEVERITY_TITLES } from './risks';
+import { Line, ResourceLinesOptions, metricDelta, metricNote, metricValue, otherChangeSections, planLine, resourceLines, risksBySeverity, sourceLabel, stackHeadLines, stackNotes, stackSummary } from './render-common';
 
 /** GitHub rejects comments over 65,536 characters; leave room for a bot's own header. */
 export const DEFAULT_MAX_MARKDOWN_CHARS = 60_000;
@@ -53,6 +53,7 @@ interface DetailLevel {
   readonly maxResources: number;
   /** Per-site capacity rows: every metric, feeds folded into one row per site, or the fleet totals only. */
   readonly capacity: 'full' | 'fold-feeds' | 'fleet';
+  /** Most warnings and informational items listed per kind (blockers are always listed in full). */
   readonly risksPerKind: number;
   readonly note?: string;
 }
@@ -69,6 +70,7 @@ const LEVELS: readonly DetailLevel[] = [
   { resources: { createDestroyAttributes: false, maxAttributeLines: 0 }, maxResources: 5, capacity: 'fold-feeds', risksPerKind: 10, note: ABRIDGED },
   { resources: undefined, maxResources: 0, capacity: 'fold-feeds', risksPerKind: 10, note: LEFT_OUT },
   { resources: undefined, maxResources: 0, capacity: 'fleet', risksPerKind: 5, note: LEFT_OUT },
+  { resources: undefined, maxResources: 0, capacity: 'fleet', risksPerKind: 0, note: LEFT_OUT },
 ];
 
 /** A site's feed metrics folded into one row: how many changed and the highest utilisation after. */
@@ -96,27 +98,34 @@ function summarySection(plan: Plan, level: DetailLevel): string[] {
   const changed = plan.stacks.filter((s) => s.status !== 'unchanged');
   const unchanged = plan.stacks.length - changed.length;
   if (changed.length) {
-    out.push('| Stack | Add | Change | Destroy | Risks | Notes |', '| --- | ---: | ---: | ---: | ---: | --- |');
+    out.push('| Stack | Add | Change | Destroy | Blockers | Notes |', '| --- | ---: | ---: | ---: | ---: | --- |');
     for (const s of changed) {
-      out.push(`| ${code(s.name)} | ${s.summary.add} | ${s.summary.change} | ${s.summary.destroy} | ${s.risks.length || ''} | ${cell(stackNotes(s).join(', '))} |`);
+      out.push(`| ${code(s.name)} | ${s.summary.add} | ${s.summary.change} | ${s.summary.destroy} | ${s.risks.filter((r) => r.severity === 'blocker').length || ''} | ${cell(stackNotes(s).join(', '))} |`);
     }
     out.push('');
   }
   if (unchanged) out.push(`${unchanged} stack${unchanged === 1 ? '' : 's'} without changes.`, '');
   if (plan.risks.length) {
     out.push(`### ⚠️ Risks (${plan.risks.length})`, '');
-    for (const kind of RISK_KINDS) {
-      const list = plan.risks.filter((r) => r.kind === kind);
-      if (!list.length) continue;
-      out.push(`**${RISK_TITLES[kind]}** (${list.length})`, '');
-      out.push(...list.slice(0, level.risksPerKind).map(riskLine));
-      if (list.length > level.risksPerKind) out.push(`- … and ${list.length - level.risksPerKind} more`);
-      out.push('');
+    for (const { severity, risks } of risksBySeverity(plan.risks)) {
+      out.push(`#### ${SEVERITY_TITLES[severity]} (${risks.length})`, '');
+      for (const kind of RISK_KINDS) {
+        const list = risks.filter((r) => r.kind === kind);
+        if (!list.length) continue;
+        // Blockers are never cut; the rest are, per kind, to fit the comment.
+        const max = severity === 'blocker' ? Infinity : severity === 'info' ? Math.min(3, level.risksPerKind) : level.risksPerKind;
+        out.push(`**${RISK_TITLES[kind]}** (${list.length})`, '');
+        out.push(...list.slice(0, max).map(riskLine));
+        if (list.length > max) out.push(`- … and ${list.length - max} more ${severity === 'info' ? 'of the same kind' : 'warnings of this kind'} (\`npm run plan\` lists them all)`);
+        out.push('');
+      }
     }
   }
   const capacityStacks = level.capacity === 'fleet' ? [] : plan.stacks.filter((s) => s.capacity?.changes.length);
   if (capacityStacks.length || plan.capacity.length) {
-    out.push('### Capacity', '', '| Site | Metric | Before | After | Change |', '| --- | --- | ---: | ---: | ---: |');
+    out.push('### Capacity', '');
+    if (plan.stackFilter.length) out.push('The **fleet** rows sum every stack, not only those `--stack` selects.', '');
+    out.push('| Site | Metric | Before | After | Change |', '| --- | --- | ---: | ---: | ---: |');
     const row = (site: string, m: (typeof plan.capacity)[number]): string => {
       const note = metricNote(m);
       return `| ${site} | ${cell(m.label)} | ${metricValue(m, 'before')} | ${metricValue(m, 'after')} | ${metricDelta(m)}${note ? ` ⚠️ ${note}` : ''} |`;
@@ -141,6 +150,9 @@ function stackDetails(stack: StackPlan, level: DetailLevel): string[] {
     lines.push({ text: section.title, mark: '' }, ...section.lines);
   }
   const out = [`<details><summary><code>${escapeHtml(stack.name)}</code>: ${escapeHtml(stackSummary(stack))}</summary>`, ''];
+  const head = stackHeadLines(stack);
+  if (head.target) out.push(`Applies to: ${escapeMarkdown(head.target)}`, '');
+  if (head.nodes.length) out.push('Nodes:', '', ...head.nodes.map((l) => `- ${escapeMarkdown(l)}`), '');
   if (lines.length) {
     const body = lines.map(highlightLine).join('\n');
     const fence = fenceFor(body);
@@ -170,8 +182,6 @@ export function renderMarkdown(plan: Plan, maxChars = DEFAULT_MAX_MARKDOWN_CHARS
     text = renderAt(plan, level);
     if (text.length <= maxChars) return text;
   }
-  // Still too long (thousands of stacks): cut at a line boundary.
-  const tail = '\n\n… (truncated to fit a pull-request comment)\n';
-  const cut = text.lastIndexOf('\n', Math.max(0, maxChars - tail.length));
-  return text.slice(0, Math.max(0, cut)) + tail;
+  // Still too long: every blocker stays listed; cutting one off would hide what must be seen.
+  return text;
 }

@@ -1,7 +1,7 @@
 /** The plain-text plan, modelled on `terraform plan`. */
 import { Plan } from './model';
-import { RISK_KINDS } from './risks';
-import { capacityRows, legend, otherChangeSections, planLine, resourceLines, sourceLabel, stackSummary } from './render-common';
+import { SEVERITY_TITLES } from './risks';
+import { capacityRows, legend, otherChangeSections, planLine, resourceLines, riskText, risksBySeverity, sourceLabel, stackHeadLines, stackSummary } from './render-common';
 
 export function renderText(plan: Plan): string {
   const out: string[] = [];
@@ -17,6 +17,9 @@ export function renderText(plan: Plan): string {
     if (stack.status === 'unchanged') continue;
     out.push(`Stack ${stack.name}: ${stackSummary(stack)}`);
     out.push('');
+    const head = stackHeadLines(stack);
+    if (head.target) out.push(`  Applies to: ${head.target}`, '');
+    if (head.nodes.length) out.push('  Nodes:', ...head.nodes.map((l) => `    ${l}`), '');
     for (const r of stack.resources) {
       out.push(...resourceLines(r, { createDestroyAttributes: true }).map((l) => `  ${l.text}`));
       out.push('');
@@ -27,9 +30,6 @@ export function renderText(plan: Plan): string {
     if (stack.capacity?.changes.length) {
       out.push('  Capacity (before -> after):', ...capacityRows(stack.capacity.changes, '    '), '');
     }
-    if (stack.risks.length) {
-      out.push('  Risks:', ...stack.risks.map((r) => `    ! ${r.kind}: ${r.address ? `${r.address}: ` : ''}${r.message}`), '');
-    }
     if (stack.warnings.length) {
       out.push('  Warnings:', ...stack.warnings.map((w) => `    - ${w}`), '');
     }
@@ -38,15 +38,10 @@ export function renderText(plan: Plan): string {
     out.push(`No changes in ${unchanged.length} stack${unchanged.length === 1 ? '' : 's'}: ${unchanged.map((s) => s.name).join(', ')}.`, '');
   }
   if (plan.capacity.length) {
-    out.push('Fleet capacity (before -> after):', ...capacityRows(plan.capacity, '  '), '');
+    out.push(`Fleet capacity, all stacks (before -> after)${plan.stackFilter.length ? ', not only those --stack selects' : ''}:`, ...capacityRows(plan.capacity, '  '), '');
   }
-  if (plan.risks.length) {
-    out.push(`Risks (${plan.risks.length}):`);
-    for (const kind of RISK_KINDS) {
-      const n = plan.risks.filter((r) => r.kind === kind).length;
-      if (n) out.push(`  ! ${kind}: ${n}`);
-    }
-    out.push('');
+  for (const { severity, risks } of risksBySeverity(plan.risks)) {
+    out.push(`${SEVERITY_TITLES[severity]} (${risks.length}):`, ...risks.map((r) => `  ${severity === 'blocker' ? '!' : severity === 'warning' ? '~' : '-'} [${r.kind}] ${riskText(r)}`), '');
   }
   out.push(planLine(plan));
   return out.map((l) => l.trimEnd()).join('\n') + '\n';
