@@ -9,6 +9,7 @@ export * from './node-pool';
 export * from './nvlink-domain';
 export * from './power-feed';
 export * from './rack';
+export * from './rack-device';
 export * from './server';
 export * from './site';
 export * from './taint';
