@@ -1,0 +1,112 @@
+/**
+ * The typed mapping from an inventory to a fleet, written in the fleet's TypeScript: which
+ * device types are which catalog platforms (or which non-GPU devices), what each site is in the
+ * fleet (region, zone, utility capacity, PUE, cooling: facts NetBox does not hold), and how
+ * devices join node pools (by role, tag, rack range or an explicit list).
+ */
+import type { PlatformSpec } from '../../constructs/catalog/platforms';
+import type { Cooling } from '../../constructs/cooling';
+import type { GpuSharing } from '../../constructs/gpu-sharing';
+import type { RackDeviceRole } from '../../constructs/rack-device';
+import type { Taint } from '../../constructs/taint';
+import type { InventoryDevice } from './inventory';
+
+/** What one device type is in the fleet: a GPU server of a catalog platform, or another device. */
+export class DeviceTypeMapping {
+  /** GPU servers of a catalog platform: `DeviceTypeMapping.platform(platform('hgx-h800'))`. */
+  public static platform(spec: PlatformSpec): DeviceTypeMapping {
+    return new DeviceTypeMapping(spec, undefined, {});
+  }
+
+  /**
+   * A device that is not a GPU server: it takes rack units and power in the rack and feed rules.
+   * Its power is its power ports' `maximum_draw`, else `maxPowerW` here, else the mapping's
+   * `defaultDevicePowerW`.
+   */
+  public static device(role: RackDeviceRole, options: { readonly maxPowerW?: number; readonly heightU?: number; readonly manufacturer?: string } = {}): DeviceTypeMapping {
+    return new DeviceTypeMapping(undefined, role, options);
+  }
+
+  private constructor(
+    /** The platform of a GPU server type. */
+    public readonly platform: PlatformSpec | undefined,
+    /** The role of a non-GPU device type. */
+    public readonly role: RackDeviceRole | undefined,
+    public readonly options: { readonly maxPowerW?: number; readonly heightU?: number; readonly manufacturer?: string },
+  ) {}
+}
+
+/** Which devices a pool takes: a typed choice (`DeviceSelector.role('gpu-training')`, ...). */
+export class DeviceSelector {
+  /** Devices whose NetBox role slug is `slug`. */
+  public static role(slug: string): DeviceSelector {
+    return new DeviceSelector(`role ${JSON.stringify(slug)}`, (d) => d.role === slug);
+  }
+
+  /** Devices carrying the NetBox tag `slug`. */
+  public static tag(slug: string): DeviceSelector {
+    return new DeviceSelector(`tag ${JSON.stringify(slug)}`, (d) => d.tags.includes(slug));
+  }
+
+  /** Devices in racks whose names sort from `first` to `last`, both included (`YW3-A01`..`YW3-A08`). */
+  public static racks(first: string, last: string): DeviceSelector {
+    return new DeviceSelector(`racks ${first}..${last}`, (d) => d.rack !== undefined && d.rack >= first && d.rack <= last);
+  }
+
+  /** The devices named (an explicit list); a name that is not in the inventory is a problem. */
+  public static names(names: readonly string[]): DeviceSelector {
+    const set = new Set(names);
+    return new DeviceSelector(`names [${names.length}]`, (d) => set.has(d.name), names);
+  }
+
+  private constructor(
+    /** How problems describe the selector. */
+    public readonly description: string,
+    public readonly matches: (device: InventoryDevice) => boolean,
+    /** Names an explicit list must find. */
+    public readonly listed: readonly string[] = [],
+  ) {}
+}
+
+export interface PoolMapping {
+  /** The node pool's name (a DNS-1123 label). */
+  readonly name: string;
+  /** Devices the pool takes; a GPU server matched by two pools is a problem. @default none: only devices that name the pool themselves (inventory CSV `pool`) */
+  readonly select?: DeviceSelector;
+  /** @default GpuSharing.exclusive() */
+  readonly sharing?: GpuSharing;
+  /** @default none */
+  readonly taints?: readonly Taint[];
+  /** @default none */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+export interface SiteMapping {
+  /** The fleet site's id. @default the NetBox site slug */
+  readonly id?: string;
+  readonly region: string;
+  readonly zone: string;
+  readonly utilityCapacityMw: number;
+  readonly pue: number;
+  /** @default the NetBox site name */
+  readonly displayName?: string;
+  /** Cooling of every rack NetBox does not say otherwise for (NetBox holds no cooling). */
+  readonly cooling: Cooling;
+  /** Cooling of single racks, by NetBox rack name. @default none */
+  readonly rackCooling?: Readonly<Record<string, Cooling>>;
+  /** Block of single racks, by NetBox rack name. @default the rack's A-side feed (RackProps.block) */
+  readonly rackBlocks?: Readonly<Record<string, string>>;
+  /** A/B side of feeds whose NetBox type does not say it, by NetBox feed name. @default from the type: primary A, redundant B */
+  readonly feedSides?: Readonly<Record<string, 'A' | 'B'>>;
+  /** Node pools, in order. @default none */
+  readonly pools?: readonly PoolMapping[];
+}
+
+export interface InventoryMapping {
+  /** By NetBox device type slug (inventory CSV: the `platform` column). Catalog platform names need no entry in a CSV inventory. */
+  readonly deviceTypes: Readonly<Record<string, DeviceTypeMapping>>;
+  /** By NetBox site slug (inventory CSV: the `site` column). */
+  readonly sites: Readonly<Record<string, SiteMapping>>;
+  /** Draw of a non-GPU device whose power ports and type mapping state none, in W. @default none: such a device is a problem */
+  readonly defaultDevicePowerW?: number;
+}
