@@ -6,6 +6,7 @@ import { siteCapacity, SiteCapacity, round1 } from '../constructs/capacity';
 import { Fleet } from '../constructs/fleet';
 import { Site } from '../constructs/site';
 import { loadFleet } from '../fleets';
+import { netboxExportMain } from './netbox-export';
 
 export type ReportRow = Omit<SiteCapacity, 'feeds'>;
 
@@ -54,6 +55,9 @@ export function formatReport(report: FleetReport): string {
 }
 
 function main(argv: string[]): number {
+  // `--netbox <dir>`: NetBox bulk-import CSV files of the fleet (tools/netbox-export.ts).
+  const netbox = argv.indexOf('--netbox');
+  if (netbox >= 0) return netboxExportMain(argv[netbox + 1], loadFleet(process.env.FLEET || undefined));
   const json = argv.includes('--json');
   const unknown = argv.filter((a) => a !== '--json');
   if (unknown.length > 0) {

@@ -90,6 +90,8 @@ export interface SiteMapping {
   readonly pue: number;
   /** @default the NetBox site name */
   readonly displayName?: string;
+  /** Context in the kubeconfig that reaches the site's cluster. @default the site's id */
+  readonly kubeContext?: string;
   /** Cooling of every rack NetBox does not say otherwise for (NetBox holds no cooling). */
   readonly cooling: Cooling;
   /** Cooling of single racks, by NetBox rack name. @default none */
