@@ -2,11 +2,13 @@
 import { Fleet } from '../constructs/fleet';
 import { unknownNameError } from '../constructs/catalog/lookup';
 import { exampleFleet } from './example';
+import { inventoryFleet } from './inventory/hm-yw3';
 import { referenceFleet } from './reference';
 
 const FLEETS: Readonly<Record<string, () => Fleet>> = {
   reference: () => referenceFleet(),
   example: () => exampleFleet(),
+  inventory: () => inventoryFleet(),
 };
 
 export const DEFAULT_FLEET = 'reference';

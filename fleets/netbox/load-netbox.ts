@@ -116,9 +116,16 @@ export function netboxInventory(l: { sites: Listing; racks: Listing; devices: Li
     const feeds = [cf.power_feed_a, cf.power_feed_b].map((v: Json) => (v && typeof v === 'object' ? (v.name ?? feedNameById.get(v.id)) : v)).filter((v: Json): v is string => typeof v === 'string' && v !== '');
     return { ref: netboxRef('rack', r.id, r.name), site: slugOf(r.site), name: r.name, heightU: num(r.u_height), feeds };
   });
+  // A feed's site: NetBox's PowerFeed serializer nests rack and power_panel briefly (no site):
+  // the site of its rack, else of another feed's rack on the same panel, else the only site.
+  const rackSiteById = new Map<number, string>(l.racks.objects.map((r) => [r.id, slugOf(r.site)]));
+  const panelSites = new Map<number, string>();
+  for (const f of l.powerFeeds.objects) if (f.rack && f.power_panel) panelSites.set(f.power_panel.id, rackSiteById.get(f.rack.id) ?? '');
+  const onlySite = sites.length === 1 ? sites[0].slug : '';
+  const feedSite = (f: Json): string => (f.site ? slugOf(f.site) : (rackSiteById.get(f.rack?.id) ?? panelSites.get(f.power_panel?.id) ?? onlySite));
   const feeds: InventoryFeed[] = l.powerFeeds.objects.map((f) => ({
     ref: netboxRef('powerfeed', f.id, f.name),
-    site: slugOf(f.power_panel?.site ?? f.site ?? f.rack?.site),
+    site: feedSite(f),
     name: f.name,
     voltageV: num(f.voltage) ?? NaN,
     amperageA: num(f.amperage) ?? NaN,
@@ -128,11 +135,6 @@ export function netboxInventory(l: { sites: Listing; racks: Listing; devices: Li
     supply: choice(f.supply),
     rack: f.rack?.name ?? undefined,
   }));
-  // Feed sites: NetBox's PowerFeed serializer nests power_panel without its site; fall back to the panel's rack or the only site.
-  const panelSites = new Map<number, string>();
-  for (const f of l.powerFeeds.objects) if (f.rack && f.power_panel) panelSites.set(f.power_panel.id, slugOf(f.rack.site));
-  const onlySite = sites.length === 1 ? sites[0].slug : '';
-  const fixedFeeds = feeds.map((f, i) => (f.site ? f : { ...f, site: panelSites.get(l.powerFeeds.objects[i].power_panel?.id) ?? onlySite }));
   const heightBySlug = new Map<string, number>(l.deviceTypes.objects.filter((t) => num(t.u_height) !== undefined).map((t) => [t.slug, num(t.u_height)!]));
   const drawByDevice = new Map<number, number>();
   const feedsByDevice = new Map<number, string[]>();
@@ -166,5 +168,5 @@ export function netboxInventory(l: { sites: Listing; racks: Listing; devices: Li
       feeds: feedsByDevice.get(d.id) ?? [],
     };
   });
-  return { sites, racks, feeds: fixedFeeds, devices, problems };
+  return { sites, racks, feeds, devices, problems };
 }
