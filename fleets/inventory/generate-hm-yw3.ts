@@ -117,7 +117,7 @@ function main(): void {
     [assets[i], assets[j]] = [assets[j], assets[i]];
   }
   const outOfService: Record<number, { status: Obj; comments: string }> = {
-    17: { status: choice('offline', 'Offline'), comments: 'RMA 2025-0931: GPU 5 Xid 79 (fell off the bus), baseboard swap pending' },
+    317: { status: choice('offline', 'Offline'), comments: 'RMA 2025-0931: GPU 5 Xid 79 (fell off the bus), baseboard swap pending' },
     118: { status: choice('inventory', 'Inventory'), comments: 'Cold spare for hall 2, racked and cabled, not in service' },
     203: { status: choice('offline', 'Offline'), comments: 'Burn-in failed: NVLink errors on GPU 2, vendor ticket SMC-88412' },
   };

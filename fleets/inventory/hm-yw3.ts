@@ -43,6 +43,8 @@ export const HM_YW3_MAPPING: InventoryMapping = {
       pue: 1.2,
       // Direct liquid cooling, 50 kW a rack (the GPU racks draw 41.7 kW at most).
       cooling: Cooling.liquid(50),
+      // A row of 16 racks is a block (one leaf-spine pod): YW3-H2-A07 is in block row-a.
+      blockOf: (rack) => `row-${rack.slice('YW3-H2-'.length, 'YW3-H2-'.length + 1).toLowerCase()}`,
       pools: [
         { name: 'training', select: DeviceSelector.role('gpu-training'), taints: [Taint.noSchedule('gpu-fleet.io/workload', 'training')] },
         {

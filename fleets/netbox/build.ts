@@ -177,7 +177,7 @@ class Builder {
       }
       if (this.violations.length > before || sideA.length !== 1 || sideB.length !== 1) continue;
       const cooling = m.rackCooling?.[r.name] ?? m.cooling;
-      const rack = this.attemptAt(r.ref, () => new Rack(site, id, { cooling, feedA: sideA[0], feedB: sideB[0], heightU: r.heightU, block: m.rackBlocks?.[r.name] }));
+      const rack = this.attemptAt(r.ref, () => new Rack(site, id, { cooling, feedA: sideA[0], feedB: sideB[0], heightU: r.heightU, block: m.rackBlocks?.[r.name] ?? m.blockOf?.(r.name) }));
       if (rack) out.set(r.name, rack);
     }
     return out;

@@ -96,8 +96,13 @@ export interface SiteMapping {
   readonly cooling: Cooling;
   /** Cooling of single racks, by NetBox rack name. @default none */
   readonly rackCooling?: Readonly<Record<string, Cooling>>;
-  /** Block of single racks, by NetBox rack name. @default the rack's A-side feed (RackProps.block) */
+  /** Block of single racks, by NetBox rack name. @default `blockOf`, else the rack's A-side feed (RackProps.block) */
   readonly rackBlocks?: Readonly<Record<string, string>>;
+  /**
+   * The block of a rack from its NetBox name, e.g. its row: `(rack) => rack.slice(0, 8).toLowerCase()`.
+   * @default the rack's A-side feed (RackProps.block)
+   */
+  readonly blockOf?: (rackName: string) => string | undefined;
   /** A/B side of feeds whose NetBox type does not say it, by NetBox feed name. @default from the type: primary A, redundant B */
   readonly feedSides?: Readonly<Record<string, 'A' | 'B'>>;
   /** Node pools, in order. @default none */
