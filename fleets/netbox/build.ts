@@ -171,9 +171,11 @@ class Builder {
       const sideB = mine.filter((f) => f.side === 'B');
       if (names.size === 0) {
         this.add(r.ref, problem('rack has no power feeds', 0, 'an A-side (primary) and a B-side (redundant) feed'));
-      } else if (mine.length === names.size) {
-        if (sideA.length !== 1) this.add(r.ref, problem('rack needs exactly one A-side (primary) feed', sideA.map((f) => f.node.id), 'one feed of type primary'));
-        if (sideB.length !== 1) this.add(r.ref, problem('rack needs exactly one B-side (redundant) feed', sideB.map((f) => f.node.id), 'one feed of type redundant'));
+      } else {
+        // A missing side is only certain when every feed of the rack was understood.
+        const whole = mine.length === names.size;
+        if (sideA.length > 1 || (whole && sideA.length === 0)) this.add(r.ref, problem('rack needs exactly one A-side (primary) feed', sideA.map((f) => f.node.id), 'one feed of type primary'));
+        if (sideB.length > 1 || (whole && sideB.length === 0)) this.add(r.ref, problem('rack needs exactly one B-side (redundant) feed', sideB.map((f) => f.node.id), 'one feed of type redundant'));
       }
       if (this.violations.length > before || sideA.length !== 1 || sideB.length !== 1) continue;
       const cooling = m.rackCooling?.[r.name] ?? m.cooling;
@@ -183,9 +185,12 @@ class Builder {
     return out;
   }
 
-  /** Checks and places every device of a site; returns the GPU servers built, with their device records. */
-  private buildDevices(devices: readonly InventoryDevice[], racks: Map<string, Rack>): Map<Server, InventoryDevice> {
-    const servers = new Map<Server, InventoryDevice>();
+  /**
+   * Checks and places every device of a site; returns its GPU server records (each with its
+   * Server, when one could be built), for the pools.
+   */
+  private buildDevices(devices: readonly InventoryDevice[], racks: Map<string, Rack>): Map<InventoryDevice, Server | undefined> {
+    const servers = new Map<InventoryDevice, Server | undefined>();
     const rackRecords = new Map(this.inv.racks.map((r) => [`${r.site}\u0000${r.name}`, r]));
     const byName = new Map<string, InventoryDevice>();
     const units = new Map<string, Map<number, InventoryDevice>>();
@@ -198,6 +203,7 @@ class Builder {
       else byName.set(d.name, d);
       const type = this.typeOf(d);
       if (!type) continue;
+      if (type.platform) servers.set(d, undefined);
       if (type.platform) for (const msg of nodeNameProblems('device name as a Kubernetes node name', d.name)) this.add(d.ref, msg);
       const heightU = this.heightOf(d, type);
       if (d.rack === undefined || d.rack === '') {
@@ -241,7 +247,7 @@ class Builder {
         const server = this.attemptAt(d.ref, () =>
           new Server(rack, unitId(d.position!), { platform: p.type.platform!, positionU: d.position!, nodeName: d.name, serial: d.serial || undefined, unpooledReason: unpooledReason(d) }),
         );
-        if (server) servers.set(server, d);
+        if (server) servers.set(d, server);
       } else {
         const powerW = d.maxDrawW ?? p.type.options.maxPowerW ?? this.mapping.defaultDevicePowerW;
         if (powerW === undefined) {
@@ -294,11 +300,12 @@ class Builder {
     return undefined;
   }
 
-  private buildPools(site: Site, m: SiteMapping, names: ReadonlySet<string>, servers: Map<Server, InventoryDevice>): void {
+  /** Pools of the mapping (and those the inventory names), with every GPU server record checked for exactly one pool. */
+  private buildPools(site: Site, m: SiteMapping, names: ReadonlySet<string>, servers: Map<InventoryDevice, Server | undefined>): void {
     const pools = [...(m.pools ?? [])];
     const byName = new Map(pools.map((p) => [p.name, p]));
     // Pools named by the inventory itself (inventory CSV `pool`), in order of first use, after the mapped ones.
-    for (const d of servers.values()) {
+    for (const d of servers.keys()) {
       if (d.pool && !byName.has(d.pool)) {
         const p: PoolMapping = { name: d.pool };
         pools.push(p);
@@ -310,14 +317,14 @@ class Builder {
       const missing = (p.select?.listed ?? []).filter((n) => !names.has(n));
       if (missing.length > 0) this.add(`mapping pool ${site.node.id}/${p.name}`, problem('pool lists devices that are not in the inventory', missing, 'names of devices of the site'));
     }
-    for (const [server, d] of servers) {
-      if (server.unpooledReason !== undefined) continue;
+    for (const [d, server] of servers) {
+      if (unpooledReason(d) !== undefined) continue;
       const chosen = d.pool ? [byName.get(d.pool)!] : pools.filter((p) => p.select?.matches(d));
       if (chosen.length === 0) {
         this.add(d.ref, problem('GPU server matches no pool of the mapping', d.role ?? d.tags, `a pool selecting it (${pools.map((p) => `${p.name}: ${p.select?.description ?? 'none'}`).join('; ')}), or a status of ${UNPOOLED_STATUSES.join(', ')}`));
       } else if (chosen.length > 1) {
         this.add(d.ref, problem('GPU server matches more than one pool', chosen.map((p) => p.name), 'exactly one pool'));
-      } else {
+      } else if (server) {
         members.get(chosen[0].name)!.push(server);
       }
     }
