@@ -116,4 +116,77 @@ describe('building a fleet from a NetBox export', () => {
       `dcim.device ${id('gpu0011')} "gpu0011": GPU server matches no pool of the mapping, got "gpu-lab", expected a pool selecting it (training: role "gpu-training"), or a status of offline, failed, inventory, decommissioning`,
     ]);
   });
+
+  function poolExport(): NbExport {
+    const e = labExport();
+    const [r1] = e.racks;
+    const r2 = rack('R02');
+    e.racks.push(r2);
+    e.powerFeeds.push(feed('R02-A', r2, 'primary'), feed('R02-B', r2, 'redundant'));
+    const inference = { id: 3, slug: 'gpu-inference', name: 'GPU inference' };
+    e.devices.push(
+      device('a1', 'hgx-h100-8u', r1, 1),
+      device('a2', 'hgx-h100-8u', r1, 9, { role: inference, tags: [{ id: 4, name: 'Eval', slug: 'eval' }] }),
+      device('a3', 'hgx-h100-8u', r1, 17, { role: inference, status: { value: 'offline', label: 'Offline' }, comments: 'RMA 4411: PSU 3 failed' }),
+      device('a4', 'hgx-h100-8u', r1, 25, { role: inference, status: { value: 'inventory', label: 'Inventory' } }),
+      device('b1', 'hgx-h100-8u', r2, 1, { role: inference }),
+      device('b2', 'hgx-h100-8u', r2, 9, { role: inference }),
+    );
+    return e;
+  }
+
+  const POOLS = [
+    { name: 'training', select: DeviceSelector.role('gpu-training') },
+    { name: 'eval', select: DeviceSelector.tag('eval') },
+    { name: 'serving', select: DeviceSelector.racks('R02', 'R09') },
+  ];
+
+  it('assigns pools by role, tag and rack range, and leaves servers out of service unpooled with their reason', () => {
+    const fleet = build(poolExport(), mapping({ pools: POOLS }));
+    expect(fleet.validate()).toEqual([]);
+    const site = fleet.node.findChild('lab') as Site;
+    expect(site.pools.map((p) => [p.node.id, p.servers.map((x) => x.nodeName)])).toEqual([
+      ['training', ['a1']],
+      ['eval', ['a2']],
+      ['serving', ['b1', 'b2']],
+    ]);
+    expect(site.servers.filter((x) => x.unpooledReason).map((x) => [x.nodeName, x.unpooledReason])).toEqual([
+      ['a3', 'RMA 4411: PSU 3 failed'],
+      ['a4', 'NetBox status inventory'],
+    ]);
+  });
+
+  it('rejects a server two pools select, a listed name not in the export and a site without a mapping', () => {
+    const e = poolExport();
+    e.sites.push({ id: 2, name: 'Lab 2', slug: 'lab-2' });
+    const b2 = e.devices.find((d) => d.name === 'b2')!;
+    expect(refusal(e, mapping({ pools: [...POOLS, { name: 'pinned', select: DeviceSelector.names(['b2', 'zz9']) }] }))).toEqual([
+      'mapping pool lab/pinned: pool lists devices that are not in the inventory, got ["zz9"], expected names of devices of the site',
+      `dcim.device ${b2.id} "b2": GPU server matches more than one pool, got ["serving", "pinned"], expected exactly one pool`,
+      'dcim.site 2 "lab-2": site has no mapping, got "lab-2", expected an entry in the mapping\'s sites (known: lab)',
+    ]);
+  });
+
+  it('finds a rack\'s feeds by custom field and by cable trace, and takes the side from the mapping', () => {
+    const e = labExport();
+    const [r1] = e.racks;
+    // A row busway feeds two racks: NetBox links a feed to one rack, so R02 names it in custom fields,
+    // and R03's switch is cabled to the B side.
+    const r2 = rack('R02', { custom_fields: { power_feed_a: 'ROW-A', power_feed_b: { id: 0, name: 'ROW-B' } } });
+    const r3 = rack('R03', { custom_fields: { power_feed_a: 'ROW-A' } });
+    e.racks.push(r2, r3);
+    e.powerFeeds.push(feed('ROW-A', null, 'primary', { amperage: 400 }), feed('ROW-B', null, 'redundant', { amperage: 400, type: null }));
+    const tor = device('r03-leaf1', 'tor', r3, 42);
+    e.devices.push(device('g1', 'hgx-h100-8u', r1, 1), device('g2', 'hgx-h100-8u', r2, 1), device('g3', 'hgx-h100-8u', r3, 1), tor);
+    e.powerPorts.push(powerPort(tor, 'PSU1', 300, { connected_endpoints: [{ id: e.powerFeeds[3].id, name: 'ROW-B' }], connected_endpoints_type: 'dcim.powerfeed' }));
+    const fleet = build(e, mapping({ feedSides: { 'ROW-B': 'B' } }));
+    expect(fleet.validate()).toEqual([]);
+    const site = fleet.node.findChild('lab') as Site;
+    expect(site.racks.map((r) => [r.node.id, r.feedA.node.id, r.feedB.node.id])).toEqual([
+      ['r01', 'r01-a', 'r01-b'],
+      ['r02', 'row-a', 'row-b'],
+      ['r03', 'row-a', 'row-b'],
+    ]);
+    expect(site.feeds.find((f) => f.node.id === 'row-a')!.loadKw).toBeCloseTo(2 * 10.2 + 0.3, 9);
+  });
 });
