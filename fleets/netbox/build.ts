@@ -46,11 +46,11 @@ export function buildInventoryFleet(name: string, inventory: Inventory, mapping:
   const fleet = new Fleet(name, props);
   const b = new Builder(fleet, inventory, mapping);
   b.build();
-  if (b.violations.length > 0) {
-    // The rules of what did build, except at objects the import already refused (their lines say why).
-    const refused = new Set(b.violations.map((v) => v.path));
-    throw new FleetValidationError([...b.violations, ...b.relabel(fleet.validate()).filter((v) => !refused.has(v.path))]);
-  }
+  // The fleet's own rules too (cooling, feed load, utility capacity), so that one run shows every
+  // problem, each at its NetBox object; except at objects the import already refused.
+  const refused = new Set(b.violations.map((v) => v.path));
+  const all = [...b.violations, ...b.relabel(fleet.validate()).filter((v) => !refused.has(v.path))];
+  if (all.length > 0) throw new FleetValidationError(all);
   return fleet;
 }
 
