@@ -324,7 +324,9 @@ class Builder {
     for (const [d, server] of servers) {
       if (unpooledReason(d) !== undefined) continue;
       const chosen = d.pool ? [byName.get(d.pool)!] : pools.filter((p) => p.select?.matches(d));
-      if (chosen.length === 0) {
+      if (d.pool === '') {
+        this.add(d.ref, problem('GPU server has no pool', d.pool, 'a pool in the pool column, or an unpooled_reason'));
+      } else if (chosen.length === 0) {
         this.add(d.ref, problem('GPU server matches no pool of the mapping', d.role ?? d.tags, `a pool selecting it (${pools.map((p) => `${p.name}: ${p.select?.description ?? 'none'}`).join('; ')}), or a status of ${UNPOOLED_STATUSES.join(', ')}`));
       } else if (chosen.length > 1) {
         this.add(d.ref, problem('GPU server matches more than one pool', chosen.map((p) => p.name), 'exactly one pool'));
