@@ -6,9 +6,9 @@
  */
 import type { PlatformSpec } from '../../constructs/catalog/platforms';
 import type { Cooling } from '../../constructs/cooling';
-import type { GpuSharing } from '../../constructs/gpu-sharing';
 import type { RackDeviceRole } from '../../constructs/rack-device';
-import type { Taint } from '../../constructs/taint';
+import type { SiteProps } from '../../constructs/site';
+import type { PoolDesign } from '../site-design';
 import type { InventoryDevice } from './inventory';
 
 /** What one device type is in the fleet: a GPU server of a catalog platform, or another device. */
@@ -68,30 +68,19 @@ export class DeviceSelector {
   ) {}
 }
 
-export interface PoolMapping {
-  /** The node pool's name (a DNS-1123 label). */
-  readonly name: string;
+/** A node pool of the site: a PoolDesign (name, sharing, taints, labels) whose servers a selector picks. */
+export interface PoolMapping extends Omit<PoolDesign, 'servers'> {
   /** Devices the pool takes; a GPU server matched by two pools is a problem. @default none: only devices that name the pool themselves (inventory CSV `pool`) */
   readonly select?: DeviceSelector;
-  /** @default GpuSharing.exclusive() */
-  readonly sharing?: GpuSharing;
-  /** @default none */
-  readonly taints?: readonly Taint[];
-  /** @default none */
-  readonly labels?: Readonly<Record<string, string>>;
 }
 
-export interface SiteMapping {
+/**
+ * What a NetBox site is in the fleet: the site's props (region, zone, utility capacity, PUE;
+ * `displayName` defaults to the NetBox site name), cooling, blocks, feed sides and pools.
+ */
+export interface SiteMapping extends SiteProps {
   /** The fleet site's id. @default the NetBox site slug */
   readonly id?: string;
-  readonly region: string;
-  readonly zone: string;
-  readonly utilityCapacityMw: number;
-  readonly pue: number;
-  /** @default the NetBox site name */
-  readonly displayName?: string;
-  /** Context in the kubeconfig that reaches the site's cluster. @default the site's id */
-  readonly kubeContext?: string;
   /** Cooling of every rack NetBox does not say otherwise for (NetBox holds no cooling). */
   readonly cooling: Cooling;
   /** Cooling of single racks, by NetBox rack name. @default none */

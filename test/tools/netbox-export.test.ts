@@ -9,7 +9,7 @@ import { buildInventoryFleet } from '../../fleets/netbox/build';
 import { parseCsv } from '../../fleets/netbox/csv';
 import { mappingFromFleet } from '../../fleets/netbox/fleet-mapping';
 import { loadNetboxCsv, NETBOX_CSV_FILES } from '../../fleets/netbox/load-csv';
-import { AIR_HGX_RACKS, buildFleet, TRAINING_POOL } from '../../fleets/site-design';
+import { buildFleet, LIQUID_HGX_RACKS, PoolDesign, TRAINING_POOL } from '../../fleets/site-design';
 import { netboxExportMain, netboxImportFiles, NETBOX_IMPORT_ORDER, writeNetboxImport } from '../../tools/netbox-export';
 import { removeDir, synthFleetToTemp, tempDir } from '../support/synth';
 
@@ -79,6 +79,8 @@ function expectSameSynth(a: Fleet, b: Fleet): void {
   for (const [file, bytes] of ta) expect({ file, same: bytes.equals(tb.get(file)!) }).toEqual({ file, same: true });
 }
 
+const EVAL_POOL: PoolDesign = { name: 'eval', servers: 6, sharing: GpuSharing.mps(2), taints: [Taint.noSchedule('gpu-fleet.io/workload', 'eval')] };
+
 const sites = (f: Fleet) => f.node.children.filter((c): c is Site => c instanceof Site);
 
 describe('the NetBox export', () => {
@@ -120,23 +122,13 @@ describe('the NetBox export', () => {
   });
 
   it('gives a designed site back the same, row busways that feed several racks included', () => {
+    // 30 liquid-cooled HGX H200 servers, 4 a rack, 5 racks a row on one busway pair.
     const designed = buildFleet('designed', [
-      {
-        id: 'qingyang-h20-01',
-        displayName: 'Qingyang HGX H20 hall',
-        region: 'gansu',
-        zone: 'qingyang-xifeng',
-        platform: 'hgx-h20',
-        servers: 40,
-        racks: AIR_HGX_RACKS,
-        utilityCapacityMw: 0.6,
-        pue: 1.3,
-        pools: [TRAINING_POOL, { name: 'inference-shared', servers: 8, sharing: GpuSharing.timeSlicing(4), taints: [Taint.noSchedule('gpu-fleet.io/workload', 'inference')] }],
-      },
+      { id: 'lanzhou-h200-01', region: 'gansu', zone: 'lanzhou-xinqu', platform: 'hgx-h200', servers: 30, racks: LIQUID_HGX_RACKS, utilityCapacityMw: 1, pue: 1.2, pools: [TRAINING_POOL, EVAL_POOL] },
     ]);
     const feeds = parseCsv(netboxImportFiles(designed)[NETBOX_CSV_FILES.powerFeeds]).rows.map((r) => r.values);
-    // Eight racks a row: NetBox's one-rack link stays empty, the racks name the feed.
-    expect(feeds[0]).toMatchObject({ name: 'row-01-a', rack: '', type: 'primary', phase: 'three-phase', voltage: '415', amperage: '300', max_utilization: '80' });
+    // Five racks a row: NetBox's one-rack link stays empty, the racks name the feed.
+    expect(feeds[0]).toMatchObject({ name: 'row-01-a', rack: '', type: 'primary', phase: 'three-phase', voltage: '415', amperage: '400', max_utilization: '80' });
     const back = roundTrip(designed);
     expect(sites(back)[0].feeds.map((f) => [f.node.id, f.racks.length])).toEqual(sites(designed)[0].feeds.map((f) => [f.node.id, f.racks.length]));
     expectSameSynth(designed, back);
