@@ -158,6 +158,11 @@ class Builder {
     const out = new Map<string, Rack>();
     const ids = new Map<string, InventoryRack>();
     const known = new Set(this.inv.feeds.filter((f) => f.site === slug).map((f) => f.name));
+    // Feeds by the rack they are linked to (the feed's rack, or a device's cabled power port), indexed once.
+    const linked = new Map<string, string[]>();
+    const link = (rack: string | undefined, feed: string) => rack !== undefined && (linked.get(rack) ?? linked.set(rack, []).get(rack)!).push(feed);
+    for (const f of this.inv.feeds) if (f.site === slug) link(f.rack, f.name);
+    for (const d of devices) for (const f of d.feeds) link(d.rack, f);
     for (const r of this.inv.racks.filter((x) => x.site === slug)) {
       const before = this.violations.length;
       const id = idFromName(r.name);
@@ -167,8 +172,7 @@ class Builder {
       ids.set(id, r);
       // The rack's feeds: those it names, those connected to it, those its devices are cabled to.
       const names = new Set<string>(r.feeds);
-      for (const f of this.inv.feeds) if (f.site === r.site && f.rack === r.name) names.add(f.name);
-      for (const d of devices) if (d.rack === r.name) for (const f of d.feeds) names.add(f);
+      for (const f of linked.get(r.name) ?? []) names.add(f);
       for (const n of names) if (!known.has(n)) this.add(r.ref, problem('rack names a power feed that is not in the inventory', n, 'a feed of the same site'));
       const mine = [...names].map((n) => feeds.get(n)).filter((f): f is PowerFeed => f !== undefined);
       const sideA = mine.filter((f) => f.side === 'A');

@@ -20,7 +20,7 @@ export interface CsvTable {
 export class CsvSyntaxError extends Error {
   constructor(
     public readonly line: number,
-    what: string,
+    public readonly what: string,
   ) {
     super(`line ${line}: ${what}`);
     this.name = 'CsvSyntaxError';

@@ -15,12 +15,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CsvRow, CsvSyntaxError, CsvTable, parseCsv } from './csv';
+import { FleetValidationError, problem } from '../../constructs/violations';
 import { Inventory, InventoryDevice, InventoryFeed, InventoryRack, InventorySite, LoadProblem } from './inventory';
 
-/** Thrown when a file is missing, is not CSV or lacks a required column. */
-export class InventoryCsvError extends Error {
-  constructor(message: string) {
-    super(message);
+/** Thrown when a file is missing, is not CSV or lacks a required column: a FleetValidationError naming the file (and line). */
+export class InventoryCsvError extends FleetValidationError {
+  constructor(where: string, message: string) {
+    super([{ path: where, message }]);
     this.name = 'InventoryCsvError';
   }
 }
@@ -34,17 +35,17 @@ function readSheet(dir: string, file: string, required: readonly string[], optio
   const p = path.join(dir, file);
   if (!fs.existsSync(p)) {
     if (optional) return { file, table: { header: [], rows: [] } };
-    throw new InventoryCsvError(`${p}: missing`);
+    throw new InventoryCsvError(p, problem('file is missing', undefined, 'a CSV file'));
   }
   let table: CsvTable;
   try {
     table = parseCsv(fs.readFileSync(p, 'utf8'));
   } catch (e) {
-    if (e instanceof CsvSyntaxError) throw new InventoryCsvError(`${file} ${e.message}`);
+    if (e instanceof CsvSyntaxError) throw new InventoryCsvError(`${file} line ${e.line}`, problem('not CSV', e.what, 'RFC 4180 CSV (fields with commas, quotes or line breaks quoted, quotes doubled)'));
     throw e;
   }
   const missing = required.filter((c) => !table.header.includes(c));
-  if (missing.length > 0) throw new InventoryCsvError(`${file}: missing column${missing.length === 1 ? '' : 's'} ${missing.join(', ')}; expected ${required.join(',')}`);
+  if (missing.length > 0) throw new InventoryCsvError(file, problem('header lacks columns', missing, `the columns ${required.join(',')}`));
   return { file, table };
 }
 

@@ -12,6 +12,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { FleetValidationError, problem } from '../../constructs/violations';
 import { Inventory, InventoryDevice, InventoryFeed, InventoryRack, InventorySite, LoadProblem, netboxRef } from './inventory';
 
 /** The files of an export, by endpoint. */
@@ -25,10 +26,13 @@ export const NETBOX_EXPORT_FILES = {
   deviceTypes: 'device-types.json',
 } as const;
 
-/** Thrown when an export cannot be read at all (a file missing or not JSON). */
-export class NetboxExportError extends Error {
-  constructor(message: string) {
-    super(message);
+/**
+ * Thrown when an export cannot be read at all (a file missing or not JSON): a
+ * FleetValidationError naming the file, so that synth prints it as a refusal, not a crash.
+ */
+export class NetboxExportError extends FleetValidationError {
+  constructor(file: string, message: string) {
+    super([{ path: file, message }]);
     this.name = 'NetboxExportError';
   }
 }
@@ -48,7 +52,7 @@ export function readListing(file: string, text: string): Listing {
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new NetboxExportError(`${file}: not JSON (${(e as Error).message})`);
+    throw new NetboxExportError(file, problem('file is not JSON', (e as Error).message, 'a saved NetBox list response'));
   }
   const pages: Json[] = Array.isArray(data) && data.every((p) => p && Array.isArray(p.results)) && data.length > 0 ? data : [data];
   const objects: Json[] = [];
@@ -59,7 +63,7 @@ export function readListing(file: string, text: string): Listing {
     } else if (page && Array.isArray(page.results)) {
       objects.push(...page.results);
     } else {
-      throw new NetboxExportError(`${file}: expected a NetBox list response ({"count", "results"}), an array of them, or an array of objects`);
+      throw new NetboxExportError(file, problem('file is not a NetBox list response', page && typeof page === 'object' ? Object.keys(page) : page, '{"count", "results"}, an array of them, or an array of objects'));
     }
   }
   // A paginated export that stopped early: `count` says how many objects the list has.
@@ -76,7 +80,7 @@ export function loadNetboxExport(dir: string): Inventory {
     const p = path.join(dir, file);
     if (!fs.existsSync(p)) {
       if (optional) return { objects: [], problems: [] };
-      throw new NetboxExportError(`${p}: missing; save the list response of /api/dcim/${file.replace(/\.json$/, '')}/ there`);
+      throw new NetboxExportError(p, problem('file is missing', undefined, `the saved list response of /api/dcim/${file.replace(/\.json$/, '')}/`));
     }
     return readListing(file, fs.readFileSync(p, 'utf8'));
   };

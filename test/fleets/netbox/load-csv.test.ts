@@ -7,7 +7,7 @@ import { buildInventoryFleet } from '../../../fleets/netbox/build';
 import { InventoryCsvError, loadInventoryCsv } from '../../../fleets/netbox/load-csv';
 import { DeviceTypeMapping, InventoryMapping } from '../../../fleets/netbox/mapping';
 import { removeDir, tempDir } from '../../support/synth';
-import { thrownLines } from '../../support/tiny-fleet';
+import { thrownLines, thrownValidationError } from '../../support/tiny-fleet';
 
 const MAPPING: InventoryMapping = {
   deviceTypes: { 'tor-25g': DeviceTypeMapping.device('switch', { heightU: 1 }) },
@@ -94,7 +94,12 @@ describe('building a fleet from inventory CSV files', () => {
   });
 
   it('rejects a file that lacks a column or is not CSV, naming the file', () => {
-    expect(() => loadInventoryCsv(inventoryDir('site,rack,node_name\n'))).toThrow(new InventoryCsvError('servers.csv: missing columns position_u, platform, serial, pool; expected site,rack,position_u,node_name,platform,serial,pool'));
-    expect(() => loadInventoryCsv(inventoryDir(HEADER + 'qy-02,"R1,1\n'))).toThrow(new InventoryCsvError('servers.csv line 2: a quoted field is not closed'));
+    expect(thrownLines(() => loadInventoryCsv(inventoryDir('site,rack,node_name\n')))).toEqual([
+      'servers.csv: header lacks columns, got ["position_u", "platform", "serial", "pool"], expected the columns site,rack,position_u,node_name,platform,serial,pool',
+    ]);
+    expect(thrownLines(() => loadInventoryCsv(inventoryDir(HEADER + 'qy-02,"R1,1\n')))).toEqual([
+      'servers.csv line 2: not CSV, got "a quoted field is not closed", expected RFC 4180 CSV (fields with commas, quotes or line breaks quoted, quotes doubled)',
+    ]);
+    expect(thrownValidationError(() => loadInventoryCsv(path.join(inventoryDir(HEADER), 'nowhere')))).toBeInstanceOf(InventoryCsvError);
   });
 });
