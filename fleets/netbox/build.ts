@@ -13,6 +13,7 @@ import { platforms, PlatformSpec } from '../../constructs/catalog/platforms';
 import { Fleet, FleetProps } from '../../constructs/fleet';
 import { dns1123LabelProblems } from '../../constructs/kubernetes-names';
 import { NodePool } from '../../constructs/node-pool';
+import { NvlinkDomain } from '../../constructs/nvlink-domain';
 import { Phase, PowerFeed, PowerSide } from '../../constructs/power-feed';
 import { Rack } from '../../constructs/rack';
 import { RackDevice, unitsTaken } from '../../constructs/rack-device';
@@ -247,13 +248,22 @@ class Builder {
       }
       if (this.violations.length === before) placed.push({ device: d, type, heightU });
     }
+    // A rack-scale platform's servers share one NvlinkDomain per rack (`<rack>-nvlink`, as fleets/rack-scale.ts names it).
+    const domains = new Map<Rack, NvlinkDomain | undefined>();
+    const domainOf = (rack: Rack, spec: PlatformSpec, ref: SourceRef) => {
+      if (!domains.has(rack)) domains.set(rack, this.attemptAt(ref, () => new NvlinkDomain(rack, 'nvlink', { platform: spec })));
+      return domains.get(rack);
+    };
     for (const p of placed) {
       const rack = racks.get(p.device.rack!);
-      if (!rack) continue; // the rack's own problems are reported
+      if (!rack || p.type.isFabric) continue; // a missing rack's own problems are reported
       const d = p.device;
-      if (p.type.platform) {
+      const spec = p.type.platform;
+      if (spec) {
+        const shared = spec.nvlinkScope === 'rack' ? domainOf(rack, spec, rackRecords.get(`${d.site}\u0000${d.rack}`)!.ref) : undefined;
+        if (spec.nvlinkScope === 'rack' && !shared) continue;
         const server = this.attemptAt(d.ref, () =>
-          new Server(rack, unitId(d.position!), { platform: p.type.platform!, positionU: d.position!, nodeName: d.name, serial: d.serial || undefined, unpooledReason: unpooledReason(d) }),
+          new Server(rack, unitId(d.position!), { platform: spec, positionU: d.position!, nodeName: d.name, serial: d.serial || undefined, unpooledReason: unpooledReason(d), nvlinkDomain: shared }),
         );
         if (server) servers.set(d, server);
       } else {
@@ -292,8 +302,8 @@ class Builder {
   private heightOf(d: InventoryDevice, type: DeviceTypeMapping): number | undefined {
     const p: PlatformSpec | undefined = type.platform;
     if (p) {
-      if (p.nvlinkScope !== 'server') {
-        this.add(d.ref, problem(`platform ${p.name} shares NVLink across the ${p.nvlinkScope}, which inventory import does not build`, d.deviceType, 'a server-scoped platform (HGX, DGX, Atlas 800T A2)'));
+      if (p.nvlinkScope === 'multi-rack') {
+        this.add(d.ref, problem(`platform ${p.name} spans several racks (switch racks, a supernode id), which inventory import does not build`, d.deviceType, 'a server- or rack-scale platform (HGX, DGX, Atlas 800T A2, GB200 NVL72)'));
         return undefined;
       }
       if (d.typeHeightU !== undefined && d.typeHeightU !== p.heightU) {
@@ -301,6 +311,7 @@ class Builder {
       }
       return p.heightU;
     }
+    if (type.isFabric && d.typeHeightU === undefined) return 1;
     const h = d.typeHeightU ?? type.options.heightU;
     if (h === undefined) this.add(d.ref, problem('device type height is unknown', d.deviceType, "u_height in the export, or heightU in the device type's mapping"));
     else if (!(h >= 0 && Number.isInteger(h * 2))) this.add(d.ref, problem('device type height is not a multiple of 0.5', h, 'e.g. 0, 0.5, 1, 2'));

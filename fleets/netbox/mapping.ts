@@ -27,12 +27,23 @@ export class DeviceTypeMapping {
     return new DeviceTypeMapping(undefined, role, options);
   }
 
+  /**
+   * A device the platform's scale-up fabric already accounts for, rack units and power: the 9
+   * NVLink switch trays of a GB200 NVL72 rack (`PlatformSpec.scaleUp`). Its position is checked
+   * against the other devices; it is not counted a second time.
+   */
+  public static fabric(): DeviceTypeMapping {
+    return new DeviceTypeMapping(undefined, undefined, {}, true);
+  }
+
   private constructor(
     /** The platform of a GPU server type. */
     public readonly platform: PlatformSpec | undefined,
     /** The role of a non-GPU device type. */
     public readonly role: RackDeviceRole | undefined,
     public readonly options: { readonly maxPowerW?: number; readonly heightU?: number; readonly manufacturer?: string },
+    /** Part of the platform's scale-up fabric (see `fabric()`). */
+    public readonly isFabric = false,
   ) {}
 }
 

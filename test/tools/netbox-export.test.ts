@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Fleet } from '../../constructs/fleet';
 import { GpuSharing } from '../../constructs/gpu-sharing';
+import { NodePool } from '../../constructs/node-pool';
 import { Site } from '../../constructs/site';
 import { Taint } from '../../constructs/taint';
 import { inventoryFleet } from '../../fleets/inventory/hm-yw3';
@@ -9,6 +10,7 @@ import { buildInventoryFleet } from '../../fleets/netbox/build';
 import { parseCsv } from '../../fleets/netbox/csv';
 import { mappingFromFleet } from '../../fleets/netbox/fleet-mapping';
 import { loadNetboxCsv, NETBOX_CSV_FILES } from '../../fleets/netbox/load-csv';
+import { addNvl72Racks } from '../../fleets/rack-scale';
 import { buildFleet, LIQUID_HGX_RACKS, PoolDesign, TRAINING_POOL } from '../../fleets/site-design';
 import { netboxExportMain, netboxImportFiles, NETBOX_IMPORT_ORDER, writeNetboxImport } from '../../tools/netbox-export';
 import { removeDir, synthFleetToTemp, tempDir } from '../support/synth';
@@ -145,5 +147,18 @@ describe('the NetBox export', () => {
     expect(out.join('')).toContain(`to import in this order:\n  ${path.join(dir, NETBOX_CSV_FILES.manufacturers)}`);
     expect(netboxExportMain(undefined, fleet, io(out), io(err))).toBe(1);
     expect(err.join('')).toBe('report: --netbox needs a directory; usage: npm run report -- --netbox <dir>\n');
+  });
+
+  it('gives an NVL72 site back the same: one NVLink domain per rack, blocks of scalable units, a ComputeDomain per pool', () => {
+    const nvl = new Fleet('nvl72');
+    const site = new Site(nvl, 'hami-nvl02', { region: 'xinjiang', zone: 'hami-yiwu', utilityCapacityMw: 2, pue: 1.15 });
+    const trays = addNvl72Racks(site, { racks: 4, racksPerRow: 2, racksPerBlock: 2, feed: { voltageV: 415, amperageA: 630 }, coolingKw: 140 });
+    new NodePool(site, 'training', { servers: trays.slice(0, 54) });
+    new NodePool(site, 'serving', { servers: trays.slice(54) });
+    const back = roundTrip(nvl);
+    expect(sites(back)[0].racks.map((r) => [r.node.id, r.block, r.nvlinkDomains.map((d) => [d.name, d.gpus])])).toEqual(
+      site.racks.map((r) => [r.node.id, r.block, [[`${r.node.id}-nvlink`, 72]]]),
+    );
+    expectSameSynth(nvl, back);
   });
 });

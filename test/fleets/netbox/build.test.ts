@@ -189,4 +189,28 @@ describe('building a fleet from a NetBox export', () => {
     ]);
     expect(site.feeds.find((f) => f.node.id === 'row-a')!.loadKw).toBeCloseTo(2 * 10.2 + 0.3, 9);
   });
+
+  it('builds a GB200 NVL72 rack as one NVLink domain, its switch trays checked for position but counted once, by the platform', () => {
+    const e = labExport();
+    const [r1] = e.racks;
+    e.powerFeeds.forEach((f) => (f.amperage = 400));
+    for (const u of [1, 2, 3, 4, 5, 6, 7, 8, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27]) e.devices.push(device(`nvl-r01-c${u}`, 'gb200-tray', r1, u));
+    for (let u = 9; u <= 17; u++) e.devices.push(device(`nvl-r01-sw${u}`, 'nvlink-switch-tray', r1, u, { role: { id: 5, slug: 'nvlink-switch', name: 'NVLink switch' } }));
+    const m = mapping(
+      { cooling: Cooling.liquid(140) },
+      { deviceTypes: { 'gb200-tray': DeviceTypeMapping.platform(platform('gb200-nvl72')), 'nvlink-switch-tray': DeviceTypeMapping.fabric() } },
+    );
+    const fleet = build(e, m);
+    expect(fleet.validate()).toEqual([]);
+    const [rk] = (fleet.node.findChild('lab') as Site).racks;
+    expect(rk.nvlinkDomains.map((d) => [d.name, d.gpus])).toEqual([['r01-nvlink', 72]]);
+    expect([rk.devices.length, rk.usedU]).toEqual([0, 27]);
+    expect(rk.drawKw).toBeCloseTo(132, 9);
+    // A tray where a switch tray sits is an overlap.
+    e.devices.push(device('nvl-r01-c28', 'gb200-tray', r1, 12));
+    const idOf = (name: string) => e.devices.find((d) => d.name === name)!.id;
+    expect(refusal(e, m)).toEqual([
+      `dcim.device ${idOf('nvl-r01-c28')} "nvl-r01-c28": device overlaps dcim.device ${idOf('nvl-r01-sw12')} "nvl-r01-sw12" in rack R01, got "U12", expected each rack unit used by one device`,
+    ]);
+  });
 });
