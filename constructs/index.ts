@@ -10,6 +10,7 @@ export * from './nvidia-software';
 export * from './nvlink-domain';
 export * from './power-feed';
 export * from './rack';
+export * from './rack-device';
 export * from './server';
 export * from './site';
 export * from './taint';

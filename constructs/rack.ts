@@ -7,6 +7,7 @@ import { Cooling } from './cooling';
 import { dns1123LabelProblems, labelValueProblems } from './kubernetes-names';
 import type { NvlinkDomain, ScaleUpDomain } from './nvlink-domain';
 import { PowerFeed } from './power-feed';
+import type { RackDevice } from './rack-device';
 import type { Server } from './server';
 import { Site } from './site';
 import { problem, PropChecker, uniqueIdCheck } from './violations';
@@ -41,6 +42,8 @@ export class Rack extends Construct {
   /** The rack-scale or multi-rack NvlinkDomains its servers joined (servers of HGX-like platforms have their own). */
   private readonly _domains: NvlinkDomain[] = [];
   private readonly _switchesOf: NvlinkDomain[] = [];
+  /** Devices that are not GPU servers (switches, storage, management): U and power, no node. */
+  private readonly _devices: RackDevice[] = [];
 
   constructor(scope: Site, id: string, props: RackProps) {
     const check = PropChecker.forChild(scope, id);
@@ -80,6 +83,11 @@ export class Rack extends Construct {
     return this._servers;
   }
 
+  /** Non-GPU devices of the rack (RackDevice): switches, storage, management. */
+  public get devices(): readonly RackDevice[] {
+    return this._devices;
+  }
+
   /** Scale-up domains whose GPUs sit in this rack, in the order of their first server. */
   public get nvlinkDomains(): readonly ScaleUpDomain[] {
     return [...new Set(this._servers.map((s) => s.nvlinkDomain))];
@@ -95,7 +103,12 @@ export class Rack extends Construct {
    * (an NVL72's switch trays and rack infrastructure, a CloudMatrix 384's network racks).
    */
   public get drawKw(): number {
-    return this._servers.reduce((sum, s) => sum + s.platform.maxPowerKw, 0) + this.fabricKw;
+    return this._servers.reduce((sum, s) => sum + s.platform.maxPowerKw, 0) + this.fabricKw + this.devicesKw;
+  }
+
+  /** Most power the rack's non-GPU devices draw, in kW. */
+  public get devicesKw(): number {
+    return this._devices.reduce((sum, d) => sum + d.maxPowerKw, 0);
   }
 
   /** Power of the scale-up fabric in this rack, in kW (see `ScaleUpSystemSpec.fabricMaxPowerKw`). */
@@ -112,9 +125,14 @@ export class Rack extends Construct {
     return kw;
   }
 
-  /** Rack units taken by servers and by the scale-up fabric's switch trays. */
+  /** Rack units taken by servers, by the scale-up fabric's switch trays and by non-GPU devices. */
   public get usedU(): number {
-    return this._servers.reduce((sum, s) => sum + s.platform.heightU, 0) + this.fabricU;
+    return this._servers.reduce((sum, s) => sum + s.platform.heightU, 0) + this.fabricU + this.devicesU;
+  }
+
+  /** Rack units the non-GPU devices take (a half-U device takes its unit). */
+  public get devicesU(): number {
+    return this._devices.reduce((sum, d) => sum + d.unitsU, 0);
   }
 
   /** Rack units the scale-up fabric takes in this rack (9 switch trays in an NVL72). */
@@ -125,6 +143,11 @@ export class Rack extends Construct {
   /** @internal */
   public registerServer(server: Server): void {
     this._servers.push(server);
+  }
+
+  /** @internal called by RackDevice */
+  public registerDevice(device: RackDevice): void {
+    this._devices.push(device);
   }
 
   /** @internal called by Server for the rack's or site's NvlinkDomain it joins */
@@ -144,7 +167,8 @@ export class Rack extends Construct {
       out.push(problem(`rack draws more than its ${this.cooling.kind} cooling removes`, `${round(draw)} kW`, `at most ${this.cooling.maxKw} kW`));
     }
     if (this.usedU > this.heightU) {
-      const what = this.fabricU > 0 ? `servers and ${this.fabricU}U of switch trays` : 'servers';
+      let what = this.fabricU > 0 ? `servers and ${this.fabricU}U of switch trays` : 'servers';
+      if (this._devices.length > 0) what += ` and ${this.devicesU}U of other devices`;
       out.push(problem(`${what} take more rack units than the rack has`, `${this.usedU}U`, `at most ${this.heightU}U`));
     }
     // Index: rack unit (1..heightU; a server's constructor checks that it fits).
@@ -157,6 +181,19 @@ export class Rack extends Construct {
           break;
         }
         owner[u] = s;
+      }
+    }
+    // Non-GPU devices share the index; a device overlapping a server or another device is named by id.
+    const deviceOwner: Array<RackDevice | undefined> = new Array(this.heightU + 1);
+    for (const d of this._devices) {
+      if (d.positionU === undefined) continue;
+      for (let u = d.positionU; u < d.positionU + d.unitsU; u++) {
+        const other = owner[u] ?? deviceOwner[u];
+        if (other && other !== d) {
+          out.push(problem(`devices ${other.node.id} and ${d.node.id} overlap`, `U${u}`, 'each rack unit used by at most one device'));
+          break;
+        }
+        deviceOwner[u] = d;
       }
     }
     for (const s of this._servers) {

@@ -36,6 +36,8 @@ export interface ServerProps {
    * @default `<site>-<rack>-u<position, two digits>`, for sites designed before their machines are named
    */
   readonly nodeName?: string;
+  /** The machine's serial number, as the DCIM (NetBox) records it. @default none */
+  readonly serial?: string;
 }
 
 /**
@@ -62,6 +64,8 @@ export class Server extends Construct {
   public readonly unpooledReason?: string;
   /** Kubernetes node name: `nodeName`, or `<site>-<rack>-u<position, two digits>`. */
   public readonly nodeName: string;
+  /** Serial number, when known. */
+  public readonly serial?: string;
   private readonly _pools: NodePool[] = [];
   /** The rack's or site's domain the server joined, if any. */
   private readonly _sharedDomain?: NvlinkDomain;
@@ -99,6 +103,7 @@ export class Server extends Construct {
     this.platform = platformOk ? p : UNKNOWN_PLATFORM;
     this.positionU = positionOk ? props.positionU : 1;
     this.unpooledReason = props.unpooledReason;
+    this.serial = props.serial;
     this.nodeName = props.nodeName ?? `${scope.site.node.id}-${scope.node.id}-u${String(props.positionU).padStart(2, '0')}`;
     const shared = domainOk ? props.nvlinkDomain : undefined;
     if (shared) {

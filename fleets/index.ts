@@ -2,6 +2,7 @@
 import { Fleet } from '../constructs/fleet';
 import { unknownNameError } from '../constructs/catalog/lookup';
 import { exampleFleet } from './example';
+import { inventoryFleet } from './inventory/hm-yw3';
 import { referenceFleet } from './reference';
 import { myFleet } from './my-fleet';
 
@@ -9,6 +10,7 @@ const FLEETS: Readonly<Record<string, () => Fleet>> = {
   reference: () => referenceFleet(),
   example: () => exampleFleet(),
   'my-fleet': () => myFleet(),
+  inventory: () => inventoryFleet(),
 };
 
 export const DEFAULT_FLEET = 'reference';

@@ -19,6 +19,7 @@ import { FleetValidationError, formatViolation } from '../constructs/violations'
 import { loadFleet } from '../fleets';
 import { advertisedResources } from '../stacks/kueue/quota';
 import { formatTenantReport, tenantReport, TenantRow } from './report-tenants';
+import { netboxExportMain } from './netbox-export';
 
 export type ReportRow = Omit<SiteCapacity, 'feeds'>;
 
@@ -276,6 +277,14 @@ export const OPTIONS: readonly ReportOption[] = [
   { name: 'site', value: '<id>', help: 'one site in detail: power per side (2N), feeds, racks and pools' },
   { name: 'pool', value: '<name>', help: 'the pools of that name on every site (or on --site)' },
   { name: 'json', help: 'print the report as one JSON object instead of a table', output: (view, _v, io) => io.stdout(`${JSON.stringify(view.data)}\n`) },
+  {
+    name: 'netbox',
+    value: '<dir>',
+    help: "write NetBox's bulk-import CSV files of the fleet to <dir> (tools/netbox-export.ts)",
+    output: (_view, dir, io, fleet) => {
+      if (netboxExportMain(String(dir), fleet, { write: io.stdout }, { write: io.stderr }) !== 0) throw new Error('nothing was exported');
+    },
+  },
   { name: 'help', help: 'show this help' },
 ];
 

@@ -5,7 +5,7 @@
  * one, needs only `npx jest -u test/fleets/registered-fleets.test.ts` and a review of the diff.
  *
  * Fleets with a test file of their own keep their snapshots there, with assertions on their own
- * facts (reference.test.ts, example.test.ts); they get the general checks here too.
+ * facts (reference.test.ts, example.test.ts, inventory.test.ts); they get the general checks here too.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -18,7 +18,7 @@ import { fleetReport } from '../../tools/report';
 import { inventorySummary, removeDir, synthFleetToTemp, synthStack, tempDir } from '../support/synth';
 
 /** Fleets whose stacks are snapshotted by their own test file, beside their facts. */
-const OWN_SNAPSHOT_TESTS = new Set(['reference', 'example']);
+const OWN_SNAPSHOT_TESTS = new Set(['reference', 'example', 'inventory']);
 
 const names = fleetNames();
 
