@@ -1,11 +1,17 @@
 /**
  * `npm run report [-- --json]`: per-site table of the fleet named by FLEET (default:
  * reference) with fleet totals, or the same as one JSON object.
+ * `npm run report -- --html <file>`: the HTML report with rack elevations (tools/html/).
  */
 import { siteCapacity, SiteCapacity, round1 } from '../constructs/capacity';
 import { Fleet } from '../constructs/fleet';
 import { Site } from '../constructs/site';
 import { loadFleet } from '../fleets';
+import { htmlReport } from './html/cli';
+import { NO_TENANTS, TenantSource } from './html/model';
+
+/** TENANTS_HOOK: where the HTML report reads each site's tenants (issue 15's Tenant construct wires in here). */
+export const TENANTS_HOOK: TenantSource = NO_TENANTS;
 
 export type ReportRow = Omit<SiteCapacity, 'feeds'>;
 
@@ -65,4 +71,8 @@ function main(argv: string[]): number {
   return 0;
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (require.main === module) {
+  const argv = process.argv.slice(2);
+  if (argv.includes('--html')) void htmlReport(argv, { tenantsOf: TENANTS_HOOK }).then((code) => (process.exitCode = code));
+  else process.exitCode = main(argv);
+}
