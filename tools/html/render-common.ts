@@ -92,8 +92,6 @@ svg.rack text{font-size:9px}
 rect.s{stroke:#222;stroke-width:.5}
 rect[data-mark=mov]{stroke:#e6a100;stroke-width:3}
 text.mk{font-size:10px;font-weight:700}
-rect[data-mark=mov]{stroke:#e6a100;stroke-width:3}
-text.mk{font-size:10px;font-weight:700}
 ${Array.from({ length: POOL_STYLES }, (_, i) => `.p${i}{fill:url(#pp${i})}`).join('')}
 .un{fill:url(#unpooled)}
 .sw{fill:url(#hatch);stroke:#222;stroke-width:.5}
