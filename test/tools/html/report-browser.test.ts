@@ -3,6 +3,7 @@
  * page and compared with the fleet's constructs. One browser for the file; the example fleet for
  * most checks, the reference fleet loaded once.
  */
+/// <reference lib="dom" /> (the page.evaluate callbacks run in the browser)
 import { Browser, Page } from 'playwright-core';
 import { Site } from '../../../constructs/site';
 import { exampleFleet } from '../../../fleets/example';
