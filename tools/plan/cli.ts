@@ -11,10 +11,11 @@ import { loadSynthOutput, relocatePaths } from './load';
 import { SourceInfo, SynthOutput } from './model';
 import { renderJson } from './render-json';
 import { renderMarkdown } from './render-markdown';
+import { planPicturesMarkdown, renderHtml } from './render-html';
 import { renderText } from './render-text';
 import { isInGitRepository, readCdktfConfig, resolveGitRef, synthesize, withGitRefSynth } from './synth';
 
-export const USAGE = `Usage: npm run plan -- --base <dir|git-ref> [--head <dir>] [--format text|markdown|json] [--stack <glob>]... [--synth]
+export const USAGE = `Usage: npm run plan -- --base <dir|git-ref> [--head <dir>] [--format text|markdown|json|html] [--stack <glob>]... [--synth]
        ts-node --transpile-only tools/plan.ts --base <dir|git-ref> [options]
 
 Shows what a fleet change does, terraform-plan style, from two cdktf synth outputs,
@@ -27,7 +28,8 @@ Options:
   --head <dir>          The synth output with the change. Default: ./cdktf.out (or cdktf.json's
                         "output"), synthesized first when it is missing.
   --synth               Synthesize the default head first even when it exists (it may be stale).
-  --format <format>     text (default), markdown (a pull-request comment) or json (one document).
+  --format <format>     text (default), markdown (a pull-request comment), json (one document)
+                        or html (rack pictures of the servers and feeds the change touches).
   --stack <glob>        Only stacks whose name matches; * and ? are wildcards. Repeatable, or
                         comma-separated.
   -h, --help            Show this help.
@@ -42,7 +44,7 @@ function realpath(p: string): string {
   }
 }
 
-export type Format = 'text' | 'markdown' | 'json';
+export type Format = 'text' | 'markdown' | 'json' | 'html';
 
 export interface CliOptions {
   readonly base: string;
@@ -81,7 +83,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         break;
       case '--format': {
         const f = value();
-        if (f !== 'text' && f !== 'markdown' && f !== 'json') throw new PlanError(`--format must be text, markdown or json, not "${f}"`);
+        if (f !== 'text' && f !== 'markdown' && f !== 'json' && f !== 'html') throw new PlanError(`--format must be text, markdown, json or html, not "${f}"`);
         format = f;
         break;
       }
@@ -139,7 +141,11 @@ export function main(argv: readonly string[], io: Io): number {
     const finish = (base: SynthOutput, baseInfo: SourceInfo): { text: string; changed: boolean } => {
       const head = loadHead(options, io);
       const plan = buildPlan(base, head.output, { base: baseInfo, head: head.info, stackFilter: options.stacks });
-      const text = options.format === 'json' ? renderJson(plan) : options.format === 'markdown' ? renderMarkdown(plan) : renderText(plan);
+      const text =
+        options.format === 'json' ? renderJson(plan)
+        : options.format === 'markdown' ? renderMarkdown(plan) + planPicturesMarkdown(plan, base, head.output)
+        : options.format === 'html' ? renderHtml(plan, base, head.output)
+        : renderText(plan);
       return { text, changed: plan.changed };
     };
     if (fs.existsSync(baseDir)) {
