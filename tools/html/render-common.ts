@@ -27,7 +27,8 @@ export const RACK_W = 64;
 /** Pool colours (Okabe-Ito, readable by most colour-blind viewers), each with a mark pattern on top. */
 const COLOURS = ['#0072b2', '#e69f00', '#009e73', '#cc79a7', '#56b4e9', '#d55e00', '#f0e442', '#999999'];
 /** Marks over the colour, so that pools differ without colour too (WCAG 1.4.1). */
-const MARKS = ['', 'M0 6L6 0', 'M0 0L6 6', 'M3 0V6'];
+const MARKS = ['', 'M0 6L6 0', 'M0 3H6', 'M0 0L6 6', 'M3 0V6'];
+/** Colour and mark both change from one pool to the next; 40 pools differ before a style repeats (8 x 5, coprime). */
 export const POOL_STYLES = COLOURS.length * MARKS.length;
 
 /** Pool index -> CSS class of its fill (`p0`..). Indexes past POOL_STYLES repeat. */
@@ -47,7 +48,7 @@ export function sharedDefs(rackHeights: Iterable<number>): string {
   const pats: string[] = [];
   for (let i = 0; i < POOL_STYLES; i++) {
     const colour = COLOURS[i % COLOURS.length];
-    const mark = MARKS[Math.floor(i / COLOURS.length) % MARKS.length];
+    const mark = MARKS[i % MARKS.length];
     pats.push(
       `<pattern id="pp${i}" width="6" height="6" patternUnits="userSpaceOnUse"><rect width="6" height="6" fill="${colour}"/>${mark ? `<path d="${mark}" stroke="#fff" stroke-width="1.2"/>` : ''}</pattern>`,
     );
