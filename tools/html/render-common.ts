@@ -11,8 +11,13 @@ export function esc(s: string | number): string {
 
 /** 14440 -> `14,440`; 245.04 -> `245.0` with `digits` 1. */
 export function fmt(n: number, digits = 0): string {
-  return n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  // One formatter per precision: Number#toLocaleString builds a new one on every call.
+  let f = FORMATS.get(digits);
+  if (!f) FORMATS.set(digits, (f = new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })));
+  return f.format(n);
 }
+
+const FORMATS = new Map<number, Intl.NumberFormat>();
 
 export function pct(part: number, whole: number): number {
   return whole > 0 ? (part / whole) * 100 : 0;
