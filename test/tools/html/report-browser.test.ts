@@ -94,6 +94,18 @@ describe('the HTML report of the example fleet in Chromium', () => {
     expect(await page.evaluate(() => location.hash)).toBe('#overview');
   });
 
+  it('prints on A3 landscape pages, each site from a new page, without the navigation', async () => {
+    await page.emulateMedia({ media: 'print' });
+    const styles = await page.$$eval('section.site', (els) => els.map((e) => [getComputedStyle(e).breakBefore, getComputedStyle(e.querySelector('nav.toc')!).display]));
+    await page.emulateMedia({ media: 'screen' });
+    expect(styles).toEqual(sites.map(() => ['page', 'none']));
+    const pdf = (await page.pdf({ preferCSSPageSize: true, printBackground: true })).toString('latin1');
+    const boxes = [...pdf.matchAll(/\/MediaBox\s*\[([^\]]*)\]/g)].map((m) => m[1].trim().split(/\s+/).map((n) => Math.round(Number(n))));
+    // A3 is 420 x 297 mm: 1191 x 842 points, landscape.
+    expect(new Set(boxes.map((b) => b.join(' ')))).toEqual(new Set(['0 0 1191 842']));
+    expect(boxes.length).toBeGreaterThanOrEqual(1 + sites.length);
+  });
+
   it('logs no console errors and requests nothing from the network', async () => {
     expect(problems).toEqual({ errors: [], requests: [] });
   });
