@@ -4,10 +4,9 @@
  * by side against the 2N limit, each rack's draw against its cooling), pools and tenants' quotas.
  * Pure: a SiteView in, HTML out. The plan's HTML reuses `elevations` and `feedPairs`.
  */
-import { DomainView, FeedView, RackView, SiteView, TenantView } from './model';
+import { DomainView, FeedView, RackView, ServerView, SiteView, TenantView } from './model';
 import { esc, fmt, limitBar, loadLevel, pct, poolClass, U_PX } from './render-common';
 import { RackSvgOptions, rackSvg, ServerMark } from './render-rack';
-import { ServerView } from './model';
 
 /** Anchor ids of a site's section and its parts: the links between sections use these. */
 export function siteAnchor(siteId: string, part?: 'racks' | 'power' | 'pools' | 'tenants'): string {
@@ -114,14 +113,15 @@ export function feedCell(f: FeedView | undefined, before?: FeedView): string {
 
 function rackCoolingChart(racks: readonly RackView[]): string {
   // One column per rack: draw as a share of the cooling limit, lines at 80% and 100%.
-  const W = 8;
-  const H = 80;
+  // Columns narrow down so that a hall of 200+ racks stays within 1,200 px.
+  const W = Math.max(2, Math.min(8, Math.floor(1200 / Math.max(racks.length, 1))));
+  const H = 100;
   const top = 125;
   const y = (p: number) => Math.round((H - (Math.min(p, top) / top) * H) * 10) / 10;
   const cols = racks.map((r, i) => {
     const p = pct(r.drawKw, r.coolingMaxKw);
     const level = loadLevel(p);
-    return `<rect class="${level.cls}" data-rack="${esc(r.id)}" x="${i * W}" y="${y(p)}" width="${W - 1}" height="${Math.round((H - y(p)) * 10) / 10}"><title>${esc(`${r.id}: ${fmt(r.drawKw, 1)} of ${fmt(r.coolingMaxKw, 1)} kW ${r.coolingKind} cooling (${fmt(p, 1)}%)${level.word ? `, ${level.word}` : ''}`)}</title></rect>`;
+    return `<rect class="${level.cls}" data-rack="${esc(r.id)}" x="${i * W}" y="${y(p)}" width="${Math.max(W - 1, 1)}" height="${Math.round((H - y(p)) * 10) / 10}"><title>${esc(`${r.id}: ${fmt(r.drawKw, 1)} of ${fmt(r.coolingMaxKw, 1)} kW ${r.coolingKind} cooling (${fmt(p, 1)}%)${level.word ? `, ${level.word}` : ''}`)}</title></rect>`;
   });
   const width = Math.max(racks.length * W, 40);
   const over = racks.filter((r) => r.drawKw > r.coolingMaxKw + 1e-9).length;

@@ -32,7 +32,7 @@ describe('the HTML report of the example fleet in Chromium', () => {
     ({ page, problems } = await openHtml(browser, renderReportHtml(fleetView(fleet))));
   });
 
-  it('draws as many racks, servers per pool and feeds per site as the model has', async () => {
+  it('draws as many racks, servers per pool, feeds (and feeds above 80%) and cooling columns per site as the model has', async () => {
     const counted = await page.evaluate(() =>
       Array.from(document.querySelectorAll<HTMLElement>('section.site')).map((s) => {
         const perPool: Record<string, number> = {};
@@ -40,7 +40,15 @@ describe('the HTML report of the example fleet in Chromium', () => {
           const p = r.getAttribute('data-pool') ?? '(none)';
           perPool[p] = (perPool[p] ?? 0) + 1;
         });
-        return { site: s.dataset.site, racks: s.querySelectorAll('svg.rack').length, perPool, feeds: s.querySelectorAll('td.feed').length, poolRows: s.querySelectorAll('table.pools tbody tr').length };
+        return {
+          site: s.dataset.site,
+          racks: s.querySelectorAll('svg.rack').length,
+          perPool,
+          feeds: s.querySelectorAll('td.feed').length,
+          feedsAbove80: s.querySelectorAll('td.feed[data-level="warn"], td.feed[data-level="over"]').length,
+          coolingColumns: s.querySelectorAll('svg.cooling rect[data-rack]').length,
+          poolRows: s.querySelectorAll('table.pools tbody tr').length,
+        };
       }),
     );
     expect(counted).toEqual(
@@ -49,6 +57,8 @@ describe('the HTML report of the example fleet in Chromium', () => {
         racks: site.racks.length,
         perPool: Object.fromEntries(site.pools.map((p) => [p.node.id, p.servers.length])),
         feeds: site.feeds.length,
+        feedsAbove80: site.feeds.filter((f) => f.loadKw > 0.8 * f.availableKw).length,
+        coolingColumns: site.racks.length,
         poolRows: site.pools.length,
       })),
     );
