@@ -13,12 +13,14 @@ export function siteAnchor(siteId: string, part?: 'racks' | 'power' | 'pools' | 
   return part ? `site-${siteId}-${part}` : `site-${siteId}`;
 }
 
-/** Pool id -> legend index, in the site's pool order (then pools only servers name, for the plan). */
+/**
+ * Pool id -> legend index, by pool name: the same pool gets the same fill in the report and in
+ * the plan's pictures (which know pools only by name, from the node inventory).
+ */
 export function poolIndexOf(site: Pick<SiteView, 'pools' | 'racks'>): Map<string, number> {
-  const index = new Map<string, number>();
-  for (const p of site.pools) if (!index.has(p.id)) index.set(p.id, index.size);
-  for (const r of site.racks) for (const s of r.servers) if (s.pool !== undefined && !index.has(s.pool)) index.set(s.pool, index.size);
-  return index;
+  const ids = new Set<string>(site.pools.map((p) => p.id));
+  for (const r of site.racks) for (const s of r.servers) if (s.pool !== undefined) ids.add(s.pool);
+  return new Map([...ids].sort().map((id, i) => [id, i]));
 }
 
 function swatch(cls: string, label: string): string {

@@ -71,6 +71,9 @@ describe('the SVG of one NVL72 rack', () => {
     const servers = elements(svg, 'rect').filter((r) => r.class?.startsWith('s '));
     expect(servers.map((r) => uOfY(42, Number(r.y), Number(r.height)))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27]);
     expect(new Set(servers.map((r) => r['data-pool']))).toEqual(new Set(['training']));
+    // Legend order (and fill) by pool name, as the plan's pictures have it.
+    expect([...poolIndexOf(nvlSite)]).toEqual([['serving', 0], ['training', 1]]);
+    expect(new Set(servers.map((r) => r.class))).toEqual(new Set(['s p1']));
     const trays = elements(svg, 'rect').filter((r) => r.class === 'sw');
     expect(trays.map((r) => [uOfY(42, Number(r.y), Number(r.height)), Number(r.height) / 6])).toEqual([[9, 9]]);
     expect(elements(svg, 'rect').filter((r) => r.class === 'dom')).toHaveLength(1);
