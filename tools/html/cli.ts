@@ -75,7 +75,7 @@ export async function htmlReport(argv: readonly string[], options: FleetViewOpti
     const tmp = `${args.html}.tmp-${process.pid}`;
     fs.writeFileSync(tmp, html);
     fs.renameSync(tmp, args.html);
-    process.stderr.write(`report: wrote ${args.html} (${view.sites.length} sites, ${(html.length / 1048576).toFixed(1)} MB)\n`);
+    process.stderr.write(`report: wrote ${args.html} (${view.sites.length} sites, ${(Buffer.byteLength(html) / 1048576).toFixed(1)} MB)\n`);
     if (args.screenshot) {
       const site = args.site ?? view.sites[0]?.id;
       if (!site) throw new Error('the fleet has no site to take a picture of');
