@@ -4,8 +4,8 @@
  * only what the command produces (a table, JSON, markdown), so it can be piped; everything else
  * goes to stderr. (`npm run <script>` prints its own banner on stdout; `npm run -s` does not.)
  *
- *   npx gpu-fleet report [--json] [--site <id>] [--pool <name>]
- *   npx gpu-fleet plan --base <dir|git-ref> [--format text|markdown|json] ...
+ *   npx gpu-fleet report [--json] [--site <id>] [--pool <name>] [--html <file>] [--netbox <dir>]
+ *   npx gpu-fleet plan --base <dir|git-ref> [--format text|markdown|json|html|terraform-json] ...
  *   npx gpu-fleet new-fleet <name>
  *
  * Plain JavaScript: it loads the TypeScript through tools/ts-register.js, and type-checks the
@@ -61,7 +61,11 @@ function run(argv) {
     }
   }
   require('../tools/ts-register');
-  return require(path.join(ROOT, command.module)).main(rest, io);
+  // A module's `command` (async) when it has one, else its `main`.
+  const mod = require(path.join(ROOT, command.module));
+  return (mod.command ?? mod.main)(rest, io);
 }
 
-process.exitCode = run(process.argv.slice(2));
+Promise.resolve(run(process.argv.slice(2))).then((code) => {
+  process.exitCode = code;
+});

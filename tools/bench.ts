@@ -26,7 +26,8 @@
  * bound for the 1x ratio: the cost of 1x with no domain code per server (`printLowerBound`).
  * With `--phases` it also prints the
  * medians of each step of synth (`SynthesizeOptions.onPhase`). Nothing is written under the
- * project.
+ * project. `npm run bench -- --html [--runs N]` measures the HTML report instead
+ * (tools/html/bench-html.ts: size, render time, open and render time in headless Chromium).
  */
 import { spawnSync } from 'child_process';
 import { Construct, IConstruct, RootConstruct } from 'constructs';
@@ -40,6 +41,7 @@ import { platform } from '../constructs/catalog/platforms';
 import { buildFleet, defaultRackDesign, TRAINING_POOL } from '../fleets/site-design';
 import { synthesizeFleet } from '../stacks/fleet-app';
 import { INVENTORY_FILE } from '../stacks/node-inventory';
+import { benchHtmlMain } from './html/bench-html';
 
 /** One synth of one fleet, measured. */
 export interface SynthMeasurement {
@@ -417,5 +419,6 @@ function printLowerBound(one: ScaleFigures, minimal: ScaleFigures, inventoryMs: 
 if (require.main === module) {
   const args = process.argv.slice(2);
   if (args[0] === '--child') childMain(args[1]);
+  else if (args.includes('--html')) void benchHtmlMain(args).then((code) => (process.exitCode = code));
   else main(args);
 }

@@ -5,7 +5,10 @@
  * beside each figure.
  */
 import { Fleet } from '../constructs/fleet';
+import type { Site } from '../constructs/site';
 import { Tenant } from '../constructs/tenant';
+import { advertisedResources } from '../stacks/kueue/quota';
+import type { TenantView } from './html/model';
 
 export interface TenantPoolGuarantee {
   readonly pool: string;
@@ -54,4 +57,16 @@ export function formatTenantReport(report: TenantReport): string {
   const widths = [0, 1].map((i) => Math.max(...rows.map((r) => r[i].length)));
   const line = (r: string[]) => [r[0].padEnd(widths[0]), r[1].padEnd(widths[1]), r[2]].join('  ').trimEnd();
   return [line(rows[0]), [widths[0], widths[1], rows[0][2].length].map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
+}
+
+/** The tenants' guarantees on `site`'s pools, as the HTML report's site section shows them. */
+export function tenantViews(site: Site): TenantView[] {
+  return Tenant.all(site.fleet)
+    .map((t) => ({
+      name: t.node.id,
+      quotas: t.quotas
+        .filter((q) => q.pool.site === site)
+        .map((q) => ({ pool: q.pool.node.id, resource: Object.keys(advertisedResources(q.pool)).join(' + '), nominalQuota: q.devices })),
+    }))
+    .filter((t) => t.quotas.length > 0);
 }

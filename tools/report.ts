@@ -5,6 +5,8 @@
  *   report                  one row per site with fleet totals
  *   report --site <id>      one site: power per side (2N), feeds, racks and pools
  *   report --pool <name>    the pools of that name, on every site (or on --site's site)
+ *   report --html <file>    the HTML report with rack elevations, power and pools (tools/html/)
+ *   report --netbox <dir>   NetBox's bulk-import CSV files of the fleet (tools/netbox-export.ts)
  *
  * Stdout carries the report and nothing else, so it can be piped (`| jq`); problems go to
  * stderr. A fleet that breaks a rule prints its violations, one line each, and exits 1.
@@ -18,8 +20,9 @@ import { Site } from '../constructs/site';
 import { FleetValidationError, formatViolation } from '../constructs/violations';
 import { loadFleet } from '../fleets';
 import { advertisedResources } from '../stacks/kueue/quota';
-import { formatTenantReport, tenantReport, TenantRow } from './report-tenants';
+import { formatTenantReport, tenantReport, TenantRow, tenantViews } from './report-tenants';
 import { netboxExportMain } from './netbox-export';
+import { htmlReport } from './html/cli';
 
 export type ReportRow = Omit<SiteCapacity, 'feeds'>;
 
@@ -285,7 +288,7 @@ export const OPTIONS: readonly ReportOption[] = [
       if (netboxExportMain(String(dir), fleet, { write: io.stdout }, { write: io.stderr }) !== 0) throw new Error('nothing was exported');
     },
   },
-  { name: 'help', help: 'show this help' },
+  { name: 'help', help: 'show this help (--html <file> [--screenshot <png> [--site <id>]] writes the HTML report)' },
 ];
 
 export function usage(): string {
@@ -398,10 +401,19 @@ export function main(argv: readonly string[], io: ReportIo): number {
   return 0;
 }
 
+/**
+ * The command as `npx gpu-fleet report` runs it: `--html <file> [--screenshot <png> [--site <id>]]`
+ * writes the HTML report (asynchronous: the screenshot drives a browser); everything else is `main`.
+ */
+export async function command(argv: readonly string[], io: ReportIo): Promise<number> {
+  if (argv.includes('--html')) return htmlReport(argv, { tenantsOf: tenantViews }, () => loadFleet(io.env.FLEET || undefined));
+  return main(argv, io);
+}
+
 if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2), {
+  void command(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     env: process.env,
-  });
+  }).then((code) => (process.exitCode = code));
 }

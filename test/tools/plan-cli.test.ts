@@ -87,7 +87,7 @@ describe('plan CLI', () => {
   });
 
   it('fails when the format is unknown', () => {
-    expectCleanError(plan(['--base', base, '--format', 'yaml']), /^plan: error: --format must be text, markdown, json or terraform-json, not "yaml"\n$/);
+    expectCleanError(plan(['--base', base, '--format', 'yaml']), /^plan: error: --format must be text, markdown, json, html or terraform-json, not "yaml"\n$/);
   });
 
   it('fails when the head directory is missing', () => {

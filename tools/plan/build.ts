@@ -204,6 +204,9 @@ export function sourceLabelOf(s: SourceInfo): string {
 /** The evaluated stacks a plan was built from, for renderers that need every instance (terraform-json). */
 export interface PlanDetail {
   readonly stacks: ReadonlyMap<string, { readonly base?: EvaluatedStack; readonly head?: EvaluatedStack }>;
+  /** The two synth outputs the plan compares (the html format draws their node inventories). */
+  readonly base: SynthOutput;
+  readonly head: SynthOutput;
 }
 
 export function buildPlan(base: SynthOutput, head: SynthOutput, options: BuildOptions): Plan {
@@ -257,5 +260,5 @@ export function buildPlanWithDetail(base: SynthOutput, head: SynthOutput, option
     warnings: stacks.flatMap((s) => s.warnings.map((w) => `${s.name}: ${w}`)),
   };
   const detail = new Map([...evaluated].map(([name, e]) => [name, { base: e.b, head: e.h }]));
-  return { plan, detail: { stacks: detail } };
+  return { plan, detail: { stacks: detail, base, head } };
 }

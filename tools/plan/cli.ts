@@ -13,6 +13,7 @@ import { Plan, SourceInfo, SynthOutput } from './model';
 import { renderJson } from './render-json';
 import { renderMarkdown } from './render-markdown';
 import { renderTerraformJson } from './render-terraform-json';
+import { planPicturesMarkdown, renderHtml } from './render-html';
 import { renderText } from './render-text';
 import { isInGitRepository, resolveGitRef, synthesize, withGitRefSynth } from './synth';
 
@@ -32,8 +33,9 @@ export interface FormatSpec {
 /** The formats, by --format name. A new format is one more row. */
 export const FORMATS = {
   text: { render: (plan) => ({ stdout: renderText(plan) }) },
-  markdown: { render: (plan) => ({ stdout: renderMarkdown(plan) }) },
+  markdown: { render: (plan, d) => ({ stdout: renderMarkdown(plan) + planPicturesMarkdown(plan, d) }) },
   json: { render: (plan) => ({ stdout: renderJson(plan) }) },
+  html: { render: (plan, d) => ({ stdout: renderHtml(plan, d) }) },
   'terraform-json': { render: renderTerraformJson, writesFiles: true },
 } satisfies Record<string, FormatSpec>;
 
@@ -62,7 +64,8 @@ Options:
   --allow-stale         Accept a --head directory older than the fleet sources (main.ts,
                         cdktf.json, constructs/, stacks/, fleets/), which is refused otherwise.
   --format <format>     text (default), markdown (a pull-request comment), json (the plan model,
-                        one document) or terraform-json (per stack terraform's plan JSON, as
+                        one document), html (rack pictures of the servers and feeds the change
+                        touches) or terraform-json (per stack terraform's plan JSON, as
                         \`terraform show -json\` writes it, plus gpu-fleet-review.json; needs --out).
   --out <dir>           Where terraform-json writes its files (created when missing).
   --stack <glob>        Only stacks whose name matches; * and ? are wildcards. Repeatable, or
