@@ -68,15 +68,19 @@ function manifests(doc: Doc): JsonObject[] {
 }
 
 describe('plan scenarios on the reference and example fleets', () => {
-  it('replaces every Kueue object when its apiVersion changes: 115 to add, 0 to change, 115 to destroy', () => {
+  it('replaces every Kueue object when its apiVersion changes: as many to add as to destroy, none in place', () => {
+    // 115 Topologies, ResourceFlavors and ClusterQueues before tenants came; every LocalQueue and
+    // per-tenant ClusterQueue is replaced the same way.
+    const kueue = [...reference.stacks.values()].reduce((n, s) => n + manifests(s.doc as Doc).filter((m) => String(m.apiVersion).startsWith('kueue.x-k8s.io/')).length, 0);
+    expect(kueue).toBeGreaterThanOrEqual(115);
     const head = changed(reference, ({ doc }) => {
       for (const m of manifests(doc)) m.apiVersion = String(m.apiVersion).replace('kueue.x-k8s.io/v1beta2', 'kueue.x-k8s.io/v1beta1');
     });
     const p = plan(reference, head);
-    expect(p.summary).toEqual({ add: 115, change: 0, destroy: 115, move: 0 });
+    expect(p.summary).toEqual({ add: kueue, change: 0, destroy: kueue, move: 0 });
     const replaces = blockers(p, 'replace');
-    expect(replaces).toHaveLength(115);
-    expect(replaces[0].message).toMatch(/^ClusterQueue gpu-fleet is replaced: deleted, then created anew \(manifest\.apiVersion forces replacement\)$/);
+    expect(replaces).toHaveLength(kueue);
+    for (const r of replaces) expect(r.message).toMatch(/^(ClusterQueue|LocalQueue|ResourceFlavor|Topology) \S+ is replaced: deleted, then created anew \(manifest\.apiVersion forces replacement\)$/);
     expect(renderText(p)).toContain('~ manifest.apiVersion = "kueue.x-k8s.io/v1beta2" -> "kueue.x-k8s.io/v1beta1" # forces replacement');
   });
 
@@ -92,19 +96,31 @@ describe('plan scenarios on the reference and example fleets', () => {
     ]);
   });
 
-  it('raises a rollout blocker when the device plugin image is downgraded', () => {
-    const head = changed(reference, ({ name, doc }) => {
-      if (name !== 'yiwu-dc01') return;
-      const ds = Object.values(doc.resource.kubernetes_daemon_set_v1)[0];
+  it('raises a rollout blocker when the device plugin image is downgraded on a standalone site', () => {
+    const head = changed(example, ({ name, doc }) => {
+      if (name !== 'hami-nvl01') return;
+      const ds = Object.values(doc.resource.kubernetes_daemon_set_v1).find((d) => JSON.stringify(d).includes('k8s-device-plugin:v'))!;
       const text = JSON.stringify(ds);
       const image = /"image":"([^"]+:v)(\d+)\.(\d+)\.(\d+)"/.exec(text)!;
-      Object.assign(ds, JSON.parse(text.replace(image[0], `"image":"${image[1]}${image[2]}.${Number(image[3]) - 1}.0"`)));
+      Object.assign(ds, JSON.parse(text.split(image[0]).join(`"image":"${image[1]}${image[2]}.${Number(image[3]) - 1}.0"`)));
     });
-    const p = plan(reference, head);
+    const p = plan(example, head);
     expect(p.summary).toEqual({ add: 0, change: 1, destroy: 0, move: 0 });
     const rollouts = blockers(p, 'rollout');
     expect(rollouts).toHaveLength(1);
     expect(rollouts[0].message).toMatch(/^DaemonSet nvidia-device-plugin\/nvidia-device-plugin: image \S+ -> \S+ \(downgrade\): its pod restarts on every node it runs on \(rolling update\); terraform waits for the rollout to finish$/);
+  });
+
+  it('raises a rollout blocker when the GPU Operator device plugin version changes on an Operator site', () => {
+    const head = changed(reference, ({ name, doc }) => {
+      if (name !== 'yiwu-dc01') return;
+      const policy = manifests(doc).find((m) => m.kind === 'ClusterPolicy')!;
+      const plugin = (policy.spec as JsonObject).devicePlugin as JsonObject;
+      plugin.version = String(plugin.version).replace(/^v(\d+)\.(\d+)\./, (_, a, b) => `v${a}.${Number(b) - 1}.`);
+    });
+    const p = plan(reference, head);
+    expect(p.summary).toEqual({ add: 0, change: 1, destroy: 0, move: 0 });
+    expect(blockers(p, 'rollout').map((r) => r.message)).toEqual([expect.stringMatching(/: devicePlugin changes: the GPU Operator rolls the DaemonSet of each on every GPU node$/)]);
   });
 
   it('shows the namespace a pool rename deletes among the blockers of the markdown, whatever else changes', () => {
@@ -195,13 +211,28 @@ describe('plan scenarios on the reference and example fleets', () => {
   it('tells a Kueue quota cut by ClusterQueue, flavor and resource, as a blocker', () => {
     const head = changed(reference, ({ name, doc }) => {
       if (name !== 'yiwu-dc01') return;
-      const cq = manifests(doc).find((m) => m.kind === 'ClusterQueue')!;
-      const text = JSON.stringify(cq).replace(/"nominalQuota":(\d+)/, (_, n) => `"nominalQuota":${Math.floor(Number(n) / 2)}`);
+      const cq = manifests(doc).find((m) => m.kind === 'ClusterQueue' && /"nominalQuota":([2-9]|\d\d)/.test(JSON.stringify(m)))!;
+      const text = JSON.stringify(cq).replace(/"nominalQuota":([2-9]|\d\d+)\b/, (_, n) => `"nominalQuota":${Math.floor(Number(n) / 2)}`);
       Object.assign(cq, JSON.parse(text));
     });
     const p = plan(reference, head);
     expect(p.summary).toEqual({ add: 0, change: 1, destroy: 0, move: 0 });
-    expect(blockers(p, 'quota').map((r) => r.message)).toEqual([expect.stringMatching(/^ClusterQueue gpu-fleet flavor \S+ resource \S+: nominalQuota \d+ -> \d+ \(a quota cut/)]);
+    expect(blockers(p, 'quota').map((r) => r.message)).toEqual([expect.stringMatching(/^ClusterQueue \S+: \S+\/\S+ nominalQuota \d+ -> \d+ \(a quota cut: workloads above it may be preempted\)$/)]);
+  });
+
+  it('tells all the quota cuts of one ClusterQueue as one blocker, naming two and counting the rest', () => {
+    let queue = '';
+    const head = changed(reference, ({ name, doc }) => {
+      if (name !== 'yiwu-dc01') return;
+      const cq = manifests(doc).find((m) => m.kind === 'ClusterQueue' && (JSON.stringify(m).match(/"nominalQuota":([2-9]|\d\d+)\b/g) ?? []).length >= 3)!;
+      queue = String((cq.metadata as JsonObject).name);
+      Object.assign(cq, JSON.parse(JSON.stringify(cq).replace(/"nominalQuota":(\d+)\b/g, (_, n) => `"nominalQuota":${Math.floor(Number(n) / 2)}`)));
+    });
+    const p = plan(reference, head);
+    expect(p.summary).toEqual({ add: 0, change: 1, destroy: 0, move: 0 });
+    const cuts = blockers(p, 'quota');
+    expect(cuts).toHaveLength(1);
+    expect(cuts[0].message).toMatch(new RegExp(`^ClusterQueue ${queue}: \\S+ nominalQuota \\d+ -> \\d+; \\S+ nominalQuota \\d+ -> \\d+; and \\d+ more \\(a quota cut: workloads above it may be preempted\\)$`));
   });
 
   it('keeps the fleet capacity of every stack with --stack, and says so', () => {
@@ -217,13 +248,17 @@ describe('plan scenarios on the reference and example fleets', () => {
     const head = changed(reference, ({ doc }) => {
       for (const t of Object.values(doc.resource.kubernetes_node_taint ?? {})) for (const taint of t.taint as JsonObject[]) taint.effect = 'NoExecute';
       for (const ds of Object.values(doc.resource.kubernetes_daemon_set_v1 ?? {})) Object.assign(ds, JSON.parse(JSON.stringify(ds).replace(/"image":"([^"]+):([^"]+)"/g, '"image":"$1:$2-1"')));
+      for (const m of manifests(doc)) if (m.kind === 'ClusterPolicy') ((m.spec as JsonObject).devicePlugin as JsonObject).version = 'v0.99.0';
       for (const m of manifests(doc)) if (m.kind === 'ClusterQueue') Object.assign(m, JSON.parse(JSON.stringify(m).replace(/"nominalQuota":(\d+)/g, (_, n) => `"nominalQuota":${Number(n) - 8}`)));
     });
     const p = plan(reference, head);
     const all = blockers(p);
     expect(all.length).toBeGreaterThan(43 + 36);
     expect(blockers(p, 'taint').length).toBe(43);
-    expect(blockers(p, 'rollout').length).toBe(38);
+    // One per changed DaemonSet of the stacks (standalone sites) and one per ClusterPolicy (Operator sites).
+    const agents = [...reference.stacks.values()].reduce((n, st) => n + Object.keys((st.doc as Doc).resource.kubernetes_daemon_set_v1 ?? {}).length + manifests(st.doc as Doc).filter((m) => m.kind === 'ClusterPolicy').length, 0);
+    expect(agents).toBeGreaterThanOrEqual(36);
+    expect(blockers(p, 'rollout').length).toBe(agents);
     const md = renderMarkdown(p);
     expect(md.length).toBeLessThan(65_536);
     for (const r of all) expect(md).toContain(r.message.replace(/[\\`*_[\]<|~]/g, (c) => `\\${c}`));

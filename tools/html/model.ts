@@ -127,10 +127,9 @@ export interface FleetView {
 }
 
 /**
- * Where the report gets each site's tenants from. Issue 15 adds a `Tenant` construct; until it
- * is wired here the report shows no tenants. The lead wires it at merge by passing
- * `{ tenantsOf: (site) => ...Tenant constructs of the site mapped to TenantView... }` in
- * tools/report.ts (the `TENANTS_HOOK` there).
+ * Where the report gets each site's tenants from: `tenantViews` in tools/report-tenants.ts (the
+ * fleet's `Tenant` constructs) when `report --html` runs; none by default, so the view model
+ * stays free of the tenant model.
  */
 export type TenantSource = (site: Site) => readonly TenantView[];
 

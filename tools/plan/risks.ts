@@ -159,6 +159,8 @@ function rolloutRisks(stack: string, e: ResourceEntry): Risk[] {
     else other++;
   }
   if (other) parts.push(`${other} other pod template field${other === 1 ? '' : 's'}`);
+  // The same image in the init container, the plugin and its sidecar is one change to tell.
+  parts.splice(0, parts.length, ...new Set(parts));
   // SDK resources wait unless wait_for_rollout = false; kubernetes_manifest only with wait { rollout = true } (manifest/provider/waiter.go).
   const body = e.after!.body;
   const waits = manifest ? getPath(body, ['wait', 'rollout']) === true : replaceRule(e.after!.type)?.waitsForRollout === true && body.wait_for_rollout !== false;
@@ -223,13 +225,21 @@ function quotasOf(i: Instance | undefined): Map<string, Json> {
   return out;
 }
 
-/** Kueue quota changes told as ClusterQueue, flavor and resource; cuts are blockers (admitted workloads over the new quota are preempted or new ones wait). */
+/** How many quota changes of one ClusterQueue a risk names; the rest are counted (every one is in the resource's diff). */
+const QUOTA_CHANGES_NAMED = 2;
+
+/**
+ * Kueue quota changes told as ClusterQueue, flavor and resource: one risk per ClusterQueue for
+ * its cuts (a blocker: admitted workloads over the new quota are preempted, or new ones wait) and
+ * one for its other changes, so that a fleet-wide change stays one line per queue.
+ */
 function quotaRisks(stack: string, e: ResourceEntry): Risk[] {
   if (e.change.action !== 'update' || kindOf(e.after) !== 'ClusterQueue' || kindOf(e.before) !== 'ClusterQueue') return [];
   const before = quotasOf(e.before);
   const after = quotasOf(e.after);
   const queue = str(getPath(e.after!.body, ['manifest', 'metadata', 'name'])) ?? e.change.address;
-  const risks: Risk[] = [];
+  const cuts: string[] = [];
+  const others: string[] = [];
   for (const key of [...new Set([...before.keys(), ...after.keys()])].sort(compareStrings)) {
     const b = before.get(key);
     const a = after.get(key);
@@ -238,13 +248,13 @@ function quotaRisks(stack: string, e: ResourceEntry): Risk[] {
     const nb = parseQuantity(b);
     const na = parseQuantity(a);
     const cut = field === 'nominalQuota' ? a === undefined || (nb !== undefined && na !== undefined && na < nb) : false;
-    const where = `ClusterQueue ${queue} flavor ${flavor} resource ${resource}: ${field} ${describe(b)} -> ${describe(a)}`;
-    risks.push(
-      cut
-        ? risk('blocker', 'quota', stack, `${where} (a quota cut: admitted workloads above it may be preempted, queued ones wait longer)`, e.change.address)
-        : risk('info', 'quota', stack, where, e.change.address),
-    );
+    (cut ? cuts : others).push(`${flavor}/${resource} ${field} ${describe(b)} -> ${describe(a)}`);
   }
+  const told = (list: string[]) =>
+    `ClusterQueue ${queue}: ${list.slice(0, QUOTA_CHANGES_NAMED).join('; ')}${list.length > QUOTA_CHANGES_NAMED ? `; and ${list.length - QUOTA_CHANGES_NAMED} more` : ''}`;
+  const risks: Risk[] = [];
+  if (cuts.length) risks.push(risk('blocker', 'quota', stack, `${told(cuts)} (a quota cut: workloads above it may be preempted)`, e.change.address));
+  if (others.length) risks.push(risk('info', 'quota', stack, told(others), e.change.address));
   return risks;
 }
 
