@@ -1,8 +1,11 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { Site } from '../../constructs/site';
 import { Fleet } from '../../constructs/fleet';
 import { referenceFleet } from '../../fleets/reference';
 import { buildFleet, LIQUID_HGX_RACKS } from '../../fleets/site-design';
-import { fleetReport, formatReport, formatSiteReport, main, plural, poolReport, ReportIo, siteReport } from '../../tools/report';
+import { command, fleetReport, formatReport, formatSiteReport, main, plural, poolReport, ReportIo, siteReport } from '../../tools/report';
 import { smallFleet } from '../support/small-fleet';
 
 /** Runs the command in-process; FLEET as given. */
@@ -99,6 +102,21 @@ describe('formatReport', () => {
 });
 
 describe('report command', () => {
+  it("writes the HTML report with each site's tenants through --html", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'report-html-'));
+    try {
+      const file = path.join(dir, 'example.html');
+      let stdout = '';
+      const code = await command(['--html', file], { stdout: (t) => (stdout += t), stderr: () => undefined, env: { FLEET: 'example' } });
+      expect(code).toBe(0);
+      expect(stdout).toBe('');
+      const html = fs.readFileSync(file, 'utf8');
+      expect(html).toMatch(/<table class="tenants">.*aurora-robotics/s);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('prints one JSON object with --json and nothing on stderr', () => {
     const r = run(['--json'], { FLEET: 'example' });
     expect(r).toMatchObject({ code: 0, stderr: '' });
