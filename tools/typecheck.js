@@ -118,11 +118,14 @@ function checkFleetProgram(project = PROJECT) {
 module.exports = { checkFleetProgram };
 
 // Preloaded by cdktf.json's app (`node -r ./tools/typecheck.js main.ts`): refuse to synthesize a
-// program that does not compile, with the message synth uses for a refused fleet.
+// program that does not compile, with the message synth uses for a refused fleet, on the stream
+// runSynth uses (stacks/fleet-app.ts): stdout under the cdktf CLI, which prefixes every stderr
+// chunk with `[ERROR] default -`, stderr when run directly.
 if (module.parent && module.parent.id === 'internal/preload') {
   const errors = checkFleetProgram();
   if (errors !== '') {
-    process.stderr.write(`gpu-fleet: synth refused, nothing was written.\nThe fleet does not compile (fix these, or run \`npx tsc --noEmit\`):\n${errors}`);
+    const out = process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS !== undefined ? process.stdout : process.stderr;
+    out.write(`gpu-fleet: synth refused, nothing was written.\nThe fleet does not compile (fix these, or run \`npx tsc --noEmit\`):\n${errors}`);
     process.exit(1);
   }
 }
