@@ -52,6 +52,17 @@ export const DEVICE_PLUGIN_CONFIG_MAP_NAME = `${NAME}-configs`;
 const CONFIG_MAP_NAME = DEVICE_PLUGIN_CONFIG_MAP_NAME;
 /** Where CDI specs live on the host; the plugin writes its specs there with a CDI strategy (chart volume cdi-root). */
 export const CDI_ROOT = '/var/run/cdi';
+/**
+ * With a CDI strategy the plugin generates its CDI specs from the driver files it finds under
+ * /driver-root in its container (api/config/v1/consts.go DefaultContainerDriverRoot; the
+ * `--container-driver-root` flag), and writes host paths under NVIDIA_DRIVER_ROOT into them.
+ * The chart mounts the host's driver root there whenever `nvidiaDriverRoot` is set, and its
+ * docs/cdi.md asks for it with CDI (NVIDIA/k8s-device-plugin v0.20.0,
+ * templates/daemonset-device-plugin.yml volume driver-root); without the mount spec generation
+ * finds no driver and the plugin exits. Standalone nodes have the driver on the host: `/`.
+ */
+export const HOST_DRIVER_ROOT = '/';
+const CONTAINER_DRIVER_ROOT = '/driver-root';
 /** The upstream static manifest's toleration (deployments/static/nvidia-device-plugin.yml). */
 export const NVIDIA_GPU_TOLERATION: PodToleration = { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' };
 const NODE_READER_NAME = `${NAME}-node-reader`;
@@ -101,7 +112,8 @@ export interface NvidiaDevicePluginProps {
   readonly runtimeClassName?: string;
   /**
    * How the plugin hands devices to the runtime, written into every config. CDI strategies
-   * mount /var/run/cdi from the host, where the plugin writes its CDI specs.
+   * mount /var/run/cdi from the host, where the plugin writes its CDI specs, and the host's
+   * driver root at /driver-root, from which it generates them.
    * @default 'envvar'
    */
   readonly deviceListStrategy?: DeviceListStrategy;
@@ -318,6 +330,7 @@ export class NvidiaDevicePlugin extends Construct {
 
     const pluginEnv: DaemonSetV1SpecTemplateSpecContainerEnv[] = [
       ...(mps ? [{ name: 'MPS_ROOT', value: MPS_ROOT }] : []),
+      ...(cdi ? [{ name: 'NVIDIA_DRIVER_ROOT', value: HOST_DRIVER_ROOT }] : []),
       { name: 'CONFIG_FILE', value: CONFIG_FILE },
       ...(mig ? [{ name: 'NVIDIA_MIG_MONITOR_DEVICES', value: 'all' }] : []),
       ...NVIDIA_CONTAINER_ENV,
@@ -348,6 +361,7 @@ export class NvidiaDevicePlugin extends Construct {
                 securityContext: pluginSecurityContext(mig),
                 volumeMount: [
                   { name: 'kubelet-device-plugins-dir', mountPath: KUBELET_DEVICE_PLUGINS },
+                  ...(cdi ? [{ name: 'driver-root', mountPath: CONTAINER_DRIVER_ROOT, readOnly: true }] : []),
                   ...(mps ? MPS_MOUNTS : []),
                   ...(cdi ? [{ name: 'cdi-root', mountPath: CDI_ROOT }] : []),
                   ...CONFIG_MOUNTS,
@@ -356,6 +370,7 @@ export class NvidiaDevicePlugin extends Construct {
             ],
             volume: [
               { name: 'kubelet-device-plugins-dir', hostPath: { path: KUBELET_DEVICE_PLUGINS, type: 'Directory' } },
+              ...(cdi ? [{ name: 'driver-root', hostPath: { path: HOST_DRIVER_ROOT, type: 'Directory' } }] : []),
               ...(mps ? mpsVolumes() : []),
               ...(cdi ? [{ name: 'cdi-root', hostPath: { path: CDI_ROOT, type: 'DirectoryOrCreate' } }] : []),
               ...configVolumes(),

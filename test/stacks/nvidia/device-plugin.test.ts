@@ -327,10 +327,20 @@ describe('NvidiaDevicePlugin beside a CDI runtime', () => {
     for (const text of Object.values(data)) expect(parse(text).flags.plugin.deviceListStrategy).toBe('cdi-cri');
   });
 
+  it('with a CDI strategy mounts the host driver root read-only at /driver-root and names it in NVIDIA_DRIVER_ROOT, where the plugin generates its CDI specs from', () => {
+    const pod = pluginPod(synthPlugin({ configs: POOLS, runtimeClassName: 'nvidia', deviceListStrategy: 'cdi-annotations' }).out);
+    const plugin = container(pod, 'nvidia-device-plugin-ctr');
+    expect((plugin.volume_mount as Json[]).find((m) => m.name === 'driver-root')).toEqual({ name: 'driver-root', mount_path: '/driver-root', read_only: true });
+    expect(hostPaths(pod)['driver-root']).toEqual({ path: '/', type: 'Directory' });
+    expect(envMap(plugin.env).NVIDIA_DRIVER_ROOT).toBe('/');
+  });
+
   it('mounts no CDI directory and sets no RuntimeClass with envvar and no RuntimeClass given', () => {
     const pod = pluginPod(synthPlugin({ configs: POOLS }).out);
     expect(pod.runtime_class_name).toBeUndefined();
     expect(hostPaths(pod)).not.toHaveProperty('cdi-root');
+    expect(hostPaths(pod)).not.toHaveProperty('driver-root');
+    expect(envMap(container(pod, 'nvidia-device-plugin-ctr').env)).not.toHaveProperty('NVIDIA_DRIVER_ROOT');
   });
 
   it('pulls its image through a registry mirror and takes the tolerations it is given', () => {
