@@ -75,7 +75,7 @@ describe('plan CLI', () => {
   it('prints its usage with --help and exits 0', () => {
     const r = plan(['--help']);
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('Usage: npm run plan -- --base <dir|git-ref>');
+    expect(r.stdout).toContain('Usage: npx gpu-fleet plan --base <dir|git-ref>');
   });
 
   it('fails when --base is missing', () => {

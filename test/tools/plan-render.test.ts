@@ -112,7 +112,7 @@ describe('plan markdown output', () => {
     expect(blockers).toHaveLength(30);
     for (const r of blockers) expect(md).toContain(`- \`${r.stack}\`: ${r.message}`);
     expect(md).toContain('**Replacements** (30)');
-    expect(md).toMatch(/- … and \d+ more warnings of this kind \(`npm run plan` lists them all\)/);
+    expect(md).toMatch(/- … and \d+ more warnings of this kind \(`npx gpu-fleet plan` lists them all\)/);
   });
 
   it('abridges the details to stay under the comment size limit', () => {

@@ -48,8 +48,8 @@ function isFormat(f: string): f is Format {
 const FORMAT_NAMES = Object.keys(FORMATS);
 const FORMAT_LIST = `${FORMAT_NAMES.slice(0, -1).join(', ')} or ${FORMAT_NAMES[FORMAT_NAMES.length - 1]}`;
 
-export const USAGE = `Usage: npm run plan -- --base <dir|git-ref> [--head <dir> [--allow-stale]] [--format <format>] [--out <dir>] [--stack <glob>]...
-       ts-node --transpile-only tools/plan.ts --base <dir|git-ref> [options]
+export const USAGE = `Usage: npx gpu-fleet plan --base <dir|git-ref> [--head <dir> [--allow-stale]] [--format <format>] [--out <dir>] [--stack <glob>]...
+       (or: npm run -s plan -- --base <dir|git-ref> [options])
 
 Shows what a fleet change does, terraform-plan style, from two cdktf synth outputs,
 without terraform or cluster access.

@@ -1,5 +1,5 @@
 /**
- * The plan in pictures (`npm run plan -- --format html`): the HTML report's rack elevations and
+ * The plan in pictures (`npx gpu-fleet plan --format html`): the HTML report's rack elevations and
  * A/B feed bars (tools/html/), drawn for each site the change touches, with the change marked:
  * servers added (+), removed (−, dashed) or moved between pools or racks (›, the new pool's fill
  * with a thick amber edge), and feeds whose load changes as before -> after.
@@ -254,5 +254,5 @@ export function planPicturesMarkdown(plan: Plan, detail: PlanDetail): string {
   if (changes.length === 0) return '';
   const lines = changes.slice(0, 10).map((c) => `| ${c.site} | ${fmt(c.added.length)} | ${fmt(c.removed.length)} | ${fmt(c.moved.size)} | ${c.feeds.map((f) => `${f.id} ${f.before ? fmt(f.before.loadKw, 1) : '-'} → ${f.after ? fmt(f.after.loadKw, 1) : '-'} kW`).join(', ') || '-'} |`);
   const more = changes.length > 10 ? `\n\n…and ${changes.length - 10} more sites.` : '';
-  return `\n### Servers and power\n\n| site | servers added | removed | moved | feeds (load before → after) |\n|---|--:|--:|--:|---|\n${lines.join('\n')}${more}\n\nRack pictures: \`npm run plan -- --format html\` with the same arguments.\n`;
+  return `\n### Servers and power\n\n| site | servers added | removed | moved | feeds (load before → after) |\n|---|--:|--:|--:|---|\n${lines.join('\n')}${more}\n\nRack pictures: \`npx gpu-fleet plan --format html\` with the same arguments.\n`;
 }

@@ -58,8 +58,8 @@ interface DetailLevel {
   readonly note?: string;
 }
 
-const ABRIDGED = 'Details are abridged to fit a pull-request comment; run `npm run plan` locally (or use `--format json`) for the full plan.';
-const LEFT_OUT = 'Per-stack details are left out to fit a pull-request comment; run `npm run plan` locally (or use `--format json`) for the full plan.';
+const ABRIDGED = 'Details are abridged to fit a pull-request comment; run `npx gpu-fleet plan` locally (or use `--format json`) for the full plan.';
+const LEFT_OUT = 'Per-stack details are left out to fit a pull-request comment; run `npx gpu-fleet plan` locally (or use `--format json`) for the full plan.';
 
 /** From the most detailed to the least; the first that fits is used. */
 const LEVELS: readonly DetailLevel[] = [
@@ -116,7 +116,7 @@ function summarySection(plan: Plan, level: DetailLevel): string[] {
         const max = severity === 'blocker' ? Infinity : severity === 'info' ? Math.min(3, level.risksPerKind) : level.risksPerKind;
         out.push(`**${RISK_TITLES[kind]}** (${list.length})`, '');
         out.push(...list.slice(0, max).map(riskLine));
-        if (list.length > max) out.push(`- … and ${list.length - max} more ${severity === 'info' ? 'of the same kind' : 'warnings of this kind'} (\`npm run plan\` lists them all)`);
+        if (list.length > max) out.push(`- … and ${list.length - max} more ${severity === 'info' ? 'of the same kind' : 'warnings of this kind'} (\`npx gpu-fleet plan\` lists them all)`);
         out.push('');
       }
     }
