@@ -92,7 +92,8 @@ export class Server extends Construct {
     if (platformOk && !props.nvlinkDomain && p.nvlinkScope !== 'server') {
       check.fail(`platform ${p.name} shares NVLink across the ${p.nvlinkScope}, so nvlinkDomain is required`, props.nvlinkDomain, `the ${p.nvlinkScope}'s NvlinkDomain`);
     }
-    if (props.nodeName !== undefined) for (const m of nodeNameProblems('nodeName', props.nodeName)) check.add(m);
+    const nodeNameBad = props.nodeName === undefined ? [] : nodeNameProblems('nodeName', props.nodeName);
+    for (const m of nodeNameBad) check.add(m);
     if (props.unpooledReason !== undefined && (typeof props.unpooledReason !== 'string' || props.unpooledReason.trim().length === 0)) {
       check.fail('unpooledReason must say why', props.unpooledReason, 'a non-empty reason');
     }
@@ -104,7 +105,7 @@ export class Server extends Construct {
     this.positionU = positionOk ? props.positionU : 1;
     this.unpooledReason = props.unpooledReason;
     this.serial = props.serial;
-    this.nodeName = props.nodeName ?? `${scope.site.node.id}-${scope.node.id}-u${String(props.positionU).padStart(2, '0')}`;
+    this.nodeName = (nodeNameBad.length === 0 && props.nodeName) || `${scope.site.node.id}-${scope.node.id}-u${String(this.positionU).padStart(2, '0')}`;
     const shared = domainOk ? props.nvlinkDomain : undefined;
     if (shared) {
       this._sharedDomain = shared;

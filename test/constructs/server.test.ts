@@ -43,6 +43,16 @@ describe('Server', () => {
     ]);
   });
 
+  it('reports a bad node name once, and keeps the derived name in its place', () => {
+    const name = `${'a'.repeat(40)}.${'b'.repeat(30)}`;
+    const lines = thrownLines(() => {
+      const t = tinySite();
+      expect(hgx(t.rack, 1, { nodeName: name, unpooledReason: 'spare' }).nodeName).toBe('lab-01-rack-001-u01');
+      return t.fleet;
+    });
+    expect(lines).toEqual([`lab-01/rack-001/u01: nodeName is longer than the kubernetes.io/hostname label allows, got "${name}", expected at most 63 characters`]);
+  });
+
   it('fails when two servers of a site register the same node name', () => {
     const t = tinySite();
     hgx(t.rack, 1, { nodeName: 'gpu0001.example', unpooledReason: 'spare' });
