@@ -3,6 +3,7 @@
  * The domain model lives in its own tree (plain constructs, no cdktf types); stacks read it.
  */
 import { Construct } from 'constructs';
+import type { Site } from './site';
 import { imageRegistryProblems, NvidiaSoftware, nvidiaSoftwareProblems } from './nvidia-software';
 import { StateBackend } from './state-backend';
 import { collectViolations, enclosing, FleetValidationError, PropChecker, Violation } from './violations';
@@ -44,6 +45,7 @@ export class Fleet extends Construct {
   public readonly kubeconfigPath: string;
   public readonly nvidiaSoftware: NvidiaSoftware;
   public readonly imageRegistry?: string;
+  private readonly _sites: Site[] = [];
   public readonly state: StateBackend;
 
   /** @param name the fleet's name (used in reports); the tree's root has an empty id. */
@@ -61,6 +63,16 @@ export class Fleet extends Construct {
     this.nvidiaSoftware = software;
     this.imageRegistry = props.imageRegistry;
     this.state = props.state ?? StateBackend.local();
+  }
+
+  /** The fleet's sites, in the order they were added. */
+  public get sites(): readonly Site[] {
+    return this._sites;
+  }
+
+  /** @internal called by Site */
+  public registerSite(site: Site): void {
+    this._sites.push(site);
   }
 
   /**

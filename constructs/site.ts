@@ -101,7 +101,8 @@ export class Site extends Construct {
     this.imageRegistry = registryProblems.length === 0 ? (props.imageRegistry ?? scope.imageRegistry) : scope.imageRegistry;
     this.state = props.state;
     this.node.addValidation({ validate: () => this.problems() });
-    this.node.addValidation({ validate: () => sharedStateProblems(this, scope.node.children.filter((c): c is Site => c instanceof Site)) });
+    scope.registerSite(this);
+    this.node.addValidation({ validate: () => sharedStateProblems(this, scope.sites) });
   }
 
   public get feeds(): readonly PowerFeed[] {
@@ -162,9 +163,9 @@ export class Site extends Construct {
     }
     // A site is one cluster: a second stack on the same context would write its namespaces,
     // DaemonSets and ClusterQueue over the first's.
-    for (const other of this.fleet.node.children) {
+    for (const other of this.fleet.sites) {
       if (other === this) break;
-      if (other instanceof Site && other.kubeContext === this.kubeContext) {
+      if (other.kubeContext === this.kubeContext) {
         out.push(problem(`kubeContext is already the context of site ${other.node.id} in ${this.fleet.kubeconfigPath} (a site is one cluster)`, this.kubeContext, "a context of the site's own cluster"));
         break;
       }

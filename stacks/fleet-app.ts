@@ -24,7 +24,7 @@ import { leanSynth } from './lean-synth';
 
 /** Adds one SiteStack per site of `fleet` to `app`, each with `props`. */
 export function addSiteStacks(app: App, fleet: Fleet, props: Omit<SiteStackProps, 'site'> = {}): SiteStack[] {
-  return fleet.node.children.filter((c): c is Site => c instanceof Site).map((site) => new SiteStack(app, { ...props, site }));
+  return fleet.sites.map((site) => new SiteStack(app, { ...props, site }));
 }
 
 export interface SynthesizeOptions {
@@ -138,7 +138,7 @@ function buildSiteStacks(app: App, fleet: Fleet, fleetViolations: readonly Viola
   const deferred = new Set(collectDeferredSites(fleet));
   const stacks: SiteStack[] = [];
   const violations: Violation[] = [];
-  for (const site of fleet.node.children.filter((c): c is Site => c instanceof Site)) {
+  for (const site of fleet.sites) {
     if (deferred.has(site.node.id)) continue;
     const atPools = migLayoutViolations(site);
     violations.push(...atPools);

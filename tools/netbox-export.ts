@@ -58,7 +58,7 @@ function panelName(site: Site, side: 'A' | 'B'): string {
 
 /** The import files of `fleet`, by file name, in import order. Deterministic: fleet order, no timestamps. */
 export function netboxImportFiles(fleet: Fleet): Record<string, string> {
-  const sites = fleet.node.children.filter((c): c is Site => c instanceof Site);
+  const sites = fleet.sites;
   const manufacturers = new Set<string>();
   const roles = new Set<string>();
   const siteRows: string[][] = [];

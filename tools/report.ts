@@ -92,17 +92,13 @@ export interface PoolReport {
   readonly pools: PoolRow[];
 }
 
-function sitesOf(fleet: Fleet): Site[] {
-  return fleet.node.children.filter((c): c is Site => c instanceof Site);
-}
-
 function rowOf(site: Site): ReportRow {
   const { feeds: _feeds, ...row } = siteCapacity(site);
   return row;
 }
 
 export function fleetReport(fleet: Fleet): FleetReport {
-  const sites = sitesOf(fleet).map(rowOf);
+  const sites = fleet.sites.map(rowOf);
   const gpusByModel: Record<string, number> = {};
   for (const s of sites) for (const [m, n] of Object.entries(s.gpusByModel)) gpusByModel[m] = (gpusByModel[m] ?? 0) + n;
   const sum = (f: (r: ReportRow) => number) => sites.reduce((a, r) => a + f(r), 0);
@@ -329,7 +325,7 @@ export function parseArgs(argv: readonly string[]): ReportArgs {
 
 /** The view the arguments select, over a valid fleet. Throws for an unknown site or pool. */
 export function selectView(fleet: Fleet, args: ReportArgs): ReportView {
-  const sites = sitesOf(fleet);
+  const sites = fleet.sites;
   let selected = sites;
   if (typeof args.site === 'string') {
     const site = sites.find((s) => s.node.id === args.site);

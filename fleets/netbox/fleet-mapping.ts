@@ -7,7 +7,6 @@
 import { Cooling } from '../../constructs/cooling';
 import { Fleet } from '../../constructs/fleet';
 import { RackDevice } from '../../constructs/rack-device';
-import { Site } from '../../constructs/site';
 import { DeviceTypeMapping, DeviceSelector, InventoryMapping, SiteMapping } from './mapping';
 
 /** Device type slug of a non-GPU device as the export writes it. */
@@ -18,7 +17,7 @@ export function rackDeviceTypeSlug(d: RackDevice): string {
 export function mappingFromFleet(fleet: Fleet): InventoryMapping {
   const deviceTypes: Record<string, DeviceTypeMapping> = {};
   const sites: Record<string, SiteMapping> = {};
-  for (const site of fleet.node.children.filter((c): c is Site => c instanceof Site)) {
+  for (const site of fleet.sites) {
     const rackCooling: Record<string, Cooling> = {};
     const rackBlocks: Record<string, string> = {};
     for (const rack of site.racks) {

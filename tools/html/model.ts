@@ -143,7 +143,7 @@ export interface FleetViewOptions {
 /** Reads the fleet's constructs into the view model. */
 export function fleetView(fleet: Fleet, options: FleetViewOptions = {}): FleetView {
   const tenantsOf = options.tenantsOf ?? NO_TENANTS;
-  const sites = fleet.node.children.filter((c): c is Site => c instanceof Site).map((s) => siteView(s, tenantsOf));
+  const sites = fleet.sites.map((s) => siteView(s, tenantsOf));
   return { name: fleet.node.id, sites };
 }
 
